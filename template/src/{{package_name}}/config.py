@@ -1,0 +1,65 @@
+"""Load the pipeline configuration (config/pipeline.yaml) with the project's paths."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_FILE = Path("config") / "pipeline.yaml"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing or a field is wrong."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The parsed configuration; `root` is the project folder all paths are relative to."""
+
+    root: Path
+    data: dict[str, Any]
+
+    def section(self, name: str) -> dict[str, Any]:
+        """Return one section of the file (e.g. 'data'), or fail naming it."""
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            raise ConfigError(f"{CONFIG_FILE}: section '{name}' is missing or not a mapping")
+        return value
+
+    def path(self, section: str, key: str) -> Path:
+        """Return a path of the configuration, resolved against the project folder."""
+        value = self.section(section).get(key)
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{CONFIG_FILE}: '{section}.{key}' must be a relative path")
+        return self.root / value
+
+    @property
+    def seed(self) -> int:
+        """The random seed of every step."""
+        seed = self.data.get("seed")
+        if not isinstance(seed, int):
+            raise ConfigError(f"{CONFIG_FILE}: 'seed' must be an integer, e.g. seed: 1234")
+        return seed
+
+    def sha256(self) -> str:
+        """The sha256 of the configuration file, recorded with the outputs."""
+        return hashlib.sha256((self.root / CONFIG_FILE).read_bytes()).hexdigest()
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Read config/pipeline.yaml below `root`."""
+    root = Path(root)
+    path = root / CONFIG_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path} is missing: restore it from git") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must contain a mapping of sections")
+    return Config(root=root, data=data)

@@ -1,0 +1,1 @@
+"""Raw data: the toy data set generator, downloads and checksum manifests."""

@@ -1,0 +1,10 @@
+"""FAIR tooling of the project: the metadata checker (and, later, the FAIR scorecard).
+
+Standard library and PyYAML only, so that it also runs in the Python that runs Copier.
+Run it with ``python -m <package>.fair --help``.
+"""
+
+from .checks import check_metadata
+from .findings import Finding, Report
+
+__all__ = ["Finding", "Report", "check_metadata"]

@@ -1,0 +1,58 @@
+"""Command line of the FAIR tooling: ``python -m <package>.fair check-metadata``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .checks import check_metadata
+from .findings import Report
+
+
+def print_report(report: Report, root: Path, stream=sys.stdout) -> None:  # noqa: ANN001
+    """Print the findings for people: errors first, then warnings as next steps."""
+    print(f"Metadata check of {root.resolve()}", file=stream)
+    print(f"  validation: {report.validation}", file=stream)
+    for finding in report.errors:
+        print("  " + finding.line(), file=stream)
+    if report.warnings:
+        print("  Next steps before publishing:", file=stream)
+        for finding in report.warnings:
+            print("  " + finding.line(), file=stream)
+    if report.ok:
+        print(f"  OK: no errors ({len(report.warnings)} warnings).", file=stream)
+    else:
+        print(
+            f"  FAILED: {len(report.errors)} errors. Every file was left as it is: fix the "
+            "fields named above, then re-run `make check-metadata`.",
+            file=stream,
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a FAIR command; return the process exit code (0 ok, 1 errors found, 2 usage)."""
+    parser = argparse.ArgumentParser(prog="python -m <package>.fair", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser(
+        "check-metadata",
+        help="validate CITATION.cff and check that the other metadata files agree with it",
+    )
+    check.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument(
+        "--strict", action="store_true", help="treat warnings (placeholders) as errors"
+    )
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        print(f"error: --root {args.root}: no such folder", file=sys.stderr)
+        return 2
+    report = check_metadata(args.root)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_report(report, args.root)
+    failed = not report.ok or (args.strict and report.warnings)
+    return 1 if failed else 0

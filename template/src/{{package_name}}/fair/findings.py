@@ -1,0 +1,63 @@
+"""Findings of the metadata checker and the report that collects them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where it is (file and field), what is wrong and how to fix it."""
+
+    severity: Severity
+    file: str
+    field: str
+    message: str
+    fix: str
+
+    def line(self) -> str:
+        """Return the finding as one line for the terminal."""
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{self.severity.upper():7} {where}: {self.message}. Fix: {self.fix}"
+
+
+@dataclass
+class Report:
+    """All findings of one run, and which CITATION.cff schema validation ran."""
+
+    validation: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    def error(self, file: str, field_: str, message: str, fix: str) -> None:
+        """Record an error: invalid metadata."""
+        self.findings.append(Finding("error", file, field_, message, fix))
+
+    def warning(self, file: str, field_: str, message: str, fix: str) -> None:
+        """Record a warning: a placeholder or a missing identifier to add before publishing."""
+        self.findings.append(Finding("warning", file, field_, message, fix))
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The errors, in the order found."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The warnings, in the order found."""
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-serialisable data."""
+        return {
+            "ok": self.ok,
+            "validation": self.validation,
+            "findings": [asdict(f) for f in self.findings],
+        }

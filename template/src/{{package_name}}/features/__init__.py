@@ -1,0 +1,1 @@
+"""Features: from raw data to the processed train and test tables."""

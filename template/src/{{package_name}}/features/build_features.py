@@ -1,0 +1,78 @@
+"""`make features`: check the raw data against its manifest, clean it and split it into the
+processed train and test tables (stratified, seeded).
+
+Preprocessing that a reuser of the model must repeat (scaling) is part of the model itself, so the
+processed tables keep the physical units of the raw data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..config import ConfigError, load_config
+from ..data import manifest
+from ..data.table import read_table, write_table
+from ..visualization.plots import feature_distributions_figure
+
+
+def stratified_split(
+    y: np.ndarray, test_fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (train indices, test indices) with the class balance of `y` in both parts."""
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"features.test_fraction must lie between 0 and 1, not {test_fraction}")
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for label in np.unique(y):
+        index = rng.permutation(np.flatnonzero(y == label))
+        n_test = max(1, int(round(len(index) * test_fraction)))
+        test.append(index[:n_test])
+        train.append(index[n_test:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+
+
+def build_features(root: Path) -> tuple[Path, Path]:
+    """Write data/processed/{train,test}.csv from the raw data; return their paths."""
+    config = load_config(root)
+    raw = config.path("data", "raw_file")
+    manifest.verify(raw)
+    x, y, names = read_table(raw)
+    finite = np.isfinite(x).all(axis=1)
+    if not finite.all():
+        print(f"dropped {int((~finite).sum())} events with missing or infinite values")
+        x, y = x[finite], y[finite]
+    section = config.section("features")
+    train_idx, test_idx = stratified_split(y, float(section["test_fraction"]), config.seed)
+    out = config.path("features", "processed_dir")
+    paths = (out / "train.csv", out / "test.csv")
+    for path, index in zip(paths, (train_idx, test_idx)):
+        write_table(path, x[index], y[index], names)
+        manifest.record(path)
+    figure = feature_distributions_figure(
+        x, y, names, config.path("reports", "figures_dir") / "feature_distributions.png"
+    )
+    print(f"wrote {paths[0]} ({len(train_idx)} events), {paths[1]} ({len(test_idx)} events)")
+    print(f"wrote {figure}")
+    return paths
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    args = parser.parse_args(argv)
+    try:
+        build_features(args.root)
+    except (ConfigError, manifest.ChecksumError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Visualization: figures of the data and of the classifier's performance."""

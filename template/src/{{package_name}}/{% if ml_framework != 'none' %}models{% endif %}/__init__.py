@@ -1,0 +1,1 @@
+"""Models: train, save, load and apply the classifier."""

@@ -1,0 +1,56 @@
+"""`make evaluate`: metrics of the classifier on the test table (reports/metrics.json) and the
+ROC curve and score distributions (reports/figures)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
+
+from ..config import ConfigError, load_config
+from ..visualization import plots
+
+
+def evaluate(root: Path) -> dict[str, float]:
+    """Compute the metrics from reports/predictions.csv and draw the figures; return the metrics."""
+    config = load_config(root)
+    predictions = config.path("reports", "predictions_file")
+    if not predictions.is_file():
+        raise FileNotFoundError(f"{predictions} is missing: run `make predict`")
+    table = np.loadtxt(predictions, delimiter=",", skiprows=1, ndmin=2)
+    scores, labels = table[:, 0], table[:, 1].astype(np.int64)
+    metrics = {
+        "roc_auc": float(roc_auc_score(labels, scores)),
+        "accuracy": float(accuracy_score(labels, scores >= 0.5)),
+        "n_test": int(len(labels)),
+    }
+    out = predictions.parent / "metrics.json"
+    out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    figures = config.path("reports", "figures_dir")
+    fpr, tpr, _ = roc_curve(labels, scores)
+    plots.roc_curve_figure(fpr, tpr, metrics["roc_auc"], figures / "roc_curve.png")
+    plots.score_distribution_figure(scores, labels, figures / "score_distribution.png")
+    print(f"ROC AUC {metrics['roc_auc']:.4f}, accuracy {metrics['accuracy']:.4f}; wrote {out}")
+    return metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    args = parser.parse_args(argv)
+    try:
+        evaluate(args.root)
+    except (ConfigError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

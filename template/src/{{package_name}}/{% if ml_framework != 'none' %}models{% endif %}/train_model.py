@@ -1,0 +1,58 @@
+"""`make train`: train the classifier on the processed training table and save it with its
+provenance (models/<name>/training.json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..data import manifest
+from ..data.table import read_table
+from ..provenance import provenance
+from . import estimator
+
+
+def train(root: Path) -> Path:
+    """Train, save the model and its training record; return the model folder."""
+    config = load_config(root)
+    train_file = config.path("features", "processed_dir") / "train.csv"
+    digest = manifest.verify(train_file)
+    x, y, names = read_table(train_file)
+    section = config.section("model")
+    hyperparameters = dict(section.get("hyperparameters") or {})
+    model = estimator.fit(x, y, hyperparameters, config.seed)
+    directory = config.path("model", "dir")
+    model_file = estimator.save(model, directory)
+    record = {
+        "model_file": model_file.name,
+        "library": estimator.LIBRARY,
+        "features": names,
+        "hyperparameters": hyperparameters,
+        "seed": config.seed,
+        "n_train": int(len(y)),
+        "provenance": provenance(root, {train_file.name: digest}, config.sha256()),
+    }
+    (directory / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"trained on {len(y)} events; saved {model_file}")
+    return directory
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    args = parser.parse_args(argv)
+    try:
+        train(args.root)
+    except (ConfigError, manifest.ChecksumError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
