@@ -19,7 +19,10 @@ def git_commit(root: Path) -> str | None:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -29,7 +32,7 @@ def git_commit(root: Path) -> str | None:
 def provenance(root: Path, data_sha256: dict[str, str], config_sha256: str) -> dict[str, Any]:
     """Return the provenance record of a training run."""
     return {
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),  # noqa: UP017
         "package_version": __version__,
         "git_commit": git_commit(root),
         "python": platform.python_version(),

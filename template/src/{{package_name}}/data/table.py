@@ -20,8 +20,9 @@ def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) 
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             fmt = ["%.6g"] * x.shape[1] + ["%d"]
-            np.savetxt(stream, table, delimiter=",", header=",".join([*names, LABEL]),
-                       comments="", fmt=fmt)
+            np.savetxt(
+                stream, table, delimiter=",", header=",".join([*names, LABEL]), comments="", fmt=fmt
+            )
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -118,27 +118,45 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
             continue
         orcid = author.get("orcid")
         _rule(report, f"authors[{i}].orcid", orcid, rules.orcid_problem, FIX_CITATION)
-        if orcid and not str(orcid).startswith(rules.ORCID_URL_PREFIX) and not rules.orcid_problem(
-            str(orcid)
+        if (
+            orcid
+            and not str(orcid).startswith(rules.ORCID_URL_PREFIX)
+            and not rules.orcid_problem(str(orcid))
         ):
             report.error(
                 CITATION,
                 f"authors[{i}].orcid",
                 f"'{orcid}' must be written as a URL",
-                f"write orcid: \"{rules.ORCID_URL_PREFIX}{rules.orcid_id(str(orcid))}\"",
+                f'write orcid: "{rules.ORCID_URL_PREFIX}{rules.orcid_id(str(orcid))}"',
             )
         _rule(report, f"authors[{i}].email", author.get("email"), rules.email_problem, FIX_CITATION)
-        _rule(report, f"authors[{i}].website", author.get("website"), rules.url_problem, FIX_CITATION)
+        _rule(
+            report, f"authors[{i}].website", author.get("website"), rules.url_problem, FIX_CITATION
+        )
     for i, ident in enumerate(data.get("identifiers") or []):
         if isinstance(ident, dict) and ident.get("type") == "doi":
-            _rule(report, f"identifiers[{i}].value", ident.get("value"), rules.doi_problem, FIX_CITATION)
+            _rule(
+                report,
+                f"identifiers[{i}].value",
+                ident.get("value"),
+                rules.doi_problem,
+                FIX_CITATION,
+            )
         elif isinstance(ident, dict) and ident.get("type") == "url":
-            _rule(report, f"identifiers[{i}].value", ident.get("value"), rules.url_problem, FIX_CITATION)
+            _rule(
+                report,
+                f"identifiers[{i}].value",
+                ident.get("value"),
+                rules.url_problem,
+                FIX_CITATION,
+            )
     for i, ref in enumerate(data.get("references") or []):
         if not isinstance(ref, dict):
             continue
         _rule(report, f"references[{i}].doi", ref.get("doi"), rules.doi_problem, FIX_CITATION)
-        _rule(report, f"references[{i}].license", ref.get("license"), rules.spdx_problem, FIX_CITATION)
+        _rule(
+            report, f"references[{i}].license", ref.get("license"), rules.spdx_problem, FIX_CITATION
+        )
         _rule(report, f"references[{i}].url", ref.get("url"), rules.url_problem, FIX_CITATION)
 
 
@@ -150,39 +168,52 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
         name = (author.get("given-names"), author.get("family-names"))
         if name in PLACEHOLDER_NAMES:
             report.warning(
-                CITATION, f"authors[{i}]", f"'{name[0]} {name[1]}' is the template's placeholder",
+                CITATION,
+                f"authors[{i}]",
+                f"'{name[0]} {name[1]}' is the template's placeholder",
                 "put your name in given-names and family-names",
             )
         email = str(author.get("email") or "")
         if email.endswith(PLACEHOLDER_EMAIL_DOMAINS):
             report.warning(
-                CITATION, f"authors[{i}].email", f"'{email}' is a placeholder address",
+                CITATION,
+                f"authors[{i}].email",
+                f"'{email}' is a placeholder address",
                 "put your institutional e-mail address",
             )
         if author.get("affiliation") in PLACEHOLDER_AFFILIATIONS:
             report.warning(
-                CITATION, f"authors[{i}].affiliation",
-                f"'{author['affiliation']}' is a placeholder", "put your institute",
+                CITATION,
+                f"authors[{i}].affiliation",
+                f"'{author['affiliation']}' is a placeholder",
+                "put your institute",
             )
         if "family-names" in author and not author.get("orcid"):
             report.warning(
-                CITATION, f"authors[{i}].orcid", "no ORCID iD: authors are not uniquely identified",
-                "add orcid: \"https://orcid.org/<your iD>\" (register free at orcid.org)",
+                CITATION,
+                f"authors[{i}].orcid",
+                "no ORCID iD: authors are not uniquely identified",
+                'add orcid: "https://orcid.org/<your iD>" (register free at orcid.org)',
             )
     if not data.get("doi"):
         report.warning(
-            CITATION, "doi", "no DOI yet: the code has no persistent identifier (FAIR F1)",
+            CITATION,
+            "doi",
+            "no DOI yet: the code has no persistent identifier (FAIR F1)",
             "archive a release on Zenodo, then add its DOI as doi and under identifiers",
         )
     if not (data.get("repository-code") or data.get("url")):
         report.warning(
-            CITATION, "repository-code", "no repository address: the code cannot be found",
-            "add repository-code: \"https://...\" once the repository is public",
+            CITATION,
+            "repository-code",
+            "no repository address: the code cannot be found",
+            'add repository-code: "https://..." once the repository is public',
         )
     for i, ref in enumerate(data.get("references") or []):
         if isinstance(ref, dict) and ref.get("type") in ("data", "database") and not ref.get("doi"):
             report.warning(
-                CITATION, f"references[{i}].doi",
+                CITATION,
+                f"references[{i}].doi",
                 "the data set has no DOI: it cannot be cited or found persistently",
                 "publish the data (Zenodo, HEPData, CERN Open Data, ...) and add its DOI",
             )

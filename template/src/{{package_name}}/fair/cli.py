@@ -12,7 +12,7 @@ from .checks import check_metadata
 from .findings import Report
 
 
-def print_report(report: Report, root: Path, stream=sys.stdout) -> None:  # noqa: ANN001
+def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
     """Print the findings for people: errors first, then warnings as next steps."""
     print(f"Metadata check of {root.resolve()}", file=stream)
     print(f"  validation: {report.validation}", file=stream)

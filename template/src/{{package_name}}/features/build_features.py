@@ -30,7 +30,7 @@ def stratified_split(
     train, test = [], []
     for label in np.unique(y):
         index = rng.permutation(np.flatnonzero(y == label))
-        n_test = max(1, int(round(len(index) * test_fraction)))
+        n_test = max(1, round(len(index) * test_fraction))
         test.append(index[:n_test])
         train.append(index[n_test:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
@@ -50,7 +50,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
     train_idx, test_idx = stratified_split(y, float(section["test_fraction"]), config.seed)
     out = config.path("features", "processed_dir")
     paths = (out / "train.csv", out / "test.csv")
-    for path, index in zip(paths, (train_idx, test_idx)):
+    for path, index in zip(paths, (train_idx, test_idx), strict=True):
         write_table(path, x[index], y[index], names)
         manifest.record(path)
     figure = feature_distributions_figure(

@@ -27,7 +27,7 @@ def evaluate(root: Path) -> dict[str, float]:
     metrics = {
         "roc_auc": float(roc_auc_score(labels, scores)),
         "accuracy": float(accuracy_score(labels, scores >= 0.5)),
-        "n_test": int(len(labels)),
+        "n_test": len(labels),
     }
     out = predictions.parent / "metrics.json"
     out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

@@ -28,8 +28,14 @@ def predict(root: Path) -> Path:
     scores = estimator.predict_proba(estimator.load(directory), x)
     out = config.path("reports", "predictions_file")
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savetxt(out, np.column_stack([scores, y]), delimiter=",", header="score,label",
-               comments="", fmt=["%.8f", "%d"])
+    np.savetxt(
+        out,
+        np.column_stack([scores, y]),
+        delimiter=",",
+        header="score,label",
+        comments="",
+        fmt=["%.8f", "%d"],
+    )
     print(f"wrote {out} ({len(scores)} events)")
     return out
 

@@ -33,7 +33,7 @@ def train(root: Path) -> Path:
         "features": names,
         "hyperparameters": hyperparameters,
         "seed": config.seed,
-        "n_train": int(len(y)),
+        "n_train": len(y),
         "provenance": provenance(root, {train_file.name: digest}, config.sha256()),
     }
     (directory / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,40 @@
+"""Fixtures of the template's tests."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import generate, make_venv
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "full: full tier (real virtual environments, installs, make targets)"
+    )
+
+
+@pytest.fixture(scope="session")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project generated with `--defaults` and no data at all (shared, read-only)."""
+    return generate(tmp_path_factory.mktemp("default") / "my-analysis")
+
+
+@pytest.fixture(scope="session")
+def cffconvert_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Python with cffconvert (and PyYAML), in its own virtual environment.
+
+    cffconvert 2.0 pins jsonschema<4, so it is kept apart from the test environment.
+    """
+    existing = shutil.which("python", path=str(Path(".venv-cffconvert/bin").resolve()))
+    if existing:
+        return Path(existing)
+    python = make_venv(tmp_path_factory.mktemp("cffconvert") / "venv")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "cffconvert==2.0.0", "pyyaml==6.0.3"],
+        check=True,
+    )
+    return python

@@ -1,0 +1,81 @@
+"""Helpers shared by the template's tests: generate projects for real with Copier."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+from typing import Any
+
+import copier
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+
+#: The answers every combination test varies, with their choices from copier.yml.
+MATRIX = {
+    "domain": ["hep", "life-science", "generic"],
+    "ml_framework": ["scikit-learn", "pytorch", "xgboost", "none"],
+    "ci": ["github", "gitlab", "both", "none"],
+    "include_docker": [True, False],
+}
+
+
+def combinations() -> list[dict[str, Any]]:
+    """Every combination of the MATRIX answers (96)."""
+    keys = list(MATRIX)
+    return [dict(zip(keys, values)) for values in itertools.product(*MATRIX.values())]
+
+
+def combo_id(answers: dict[str, Any]) -> str:
+    """A short test id for a combination."""
+    docker = "docker" if answers["include_docker"] else "nodocker"
+    return f"{answers['domain']}-{answers['ml_framework']}-{answers['ci']}-{docker}"
+
+
+def generate(dst: Path, vcs_ref: str | None = "HEAD", **data: Any) -> Path:
+    """Generate a project from the template's work tree (uncommitted changes included)."""
+    copier.run_copy(
+        str(TEMPLATE),
+        str(dst),
+        data=data,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        vcs_ref=vcs_ref,
+    )
+    return dst
+
+
+def project_files(root: Path) -> set[str]:
+    """All files below `root`, as POSIX paths relative to it."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> str:
+    """Run a command (never through a shell); fail the test with its output if it fails."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if proc.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} exited {proc.returncode} in {cwd}\n"
+            f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}"
+        )
+    return proc.stdout + proc.stderr
+
+
+def make_venv(path: Path) -> Path:
+    """Create a real virtual environment; return its python."""
+    venv.EnvBuilder(with_pip=True, clear=True).create(path)
+    python = path / "bin" / "python"
+    assert python.exists(), python
+    return python
+
+
+def current_python() -> str:
+    """The interpreter running the tests (it has copier and the fast-tier tools)."""
+    return sys.executable
