@@ -11,11 +11,6 @@ import pytest
 from helpers import generate, make_venv
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "full: full tier (real virtual environments, installs, make targets)"
-    )
-
 
 @pytest.fixture(scope="session")
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -54,8 +54,17 @@ def project_files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> str:
-    """Run a command (never through a shell); fail the test with its output if it fails."""
+def run(
+    cmd: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: int = 900,
+    stdout_only: bool = False,
+) -> str:
+    """Run a command (never through a shell); fail the test with its output if it fails.
+
+    Returns stdout followed by stderr, or stdout alone with `stdout_only`.
+    """
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run(
         cmd, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, check=False
@@ -65,7 +74,7 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: i
             f"{' '.join(cmd)} exited {proc.returncode} in {cwd}\n"
             f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}"
         )
-    return proc.stdout + proc.stderr
+    return proc.stdout if stdout_only else proc.stdout + proc.stderr
 
 
 def make_venv(path: Path) -> Path:

@@ -1,0 +1,41 @@
+# Development of the copier4fair template. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CFF_VENV := .venv-cffconvert
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test test-fast test-full bench clean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/copier: requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	touch $@
+
+$(CFF_VENV)/bin/cffconvert:
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install -q cffconvert==2.0.0 pyyaml==6.0.3
+	touch $@
+
+venv: $(BIN)/copier $(CFF_VENV)/bin/cffconvert ## Create the test environments (.venv, .venv-cffconvert)
+
+demo: $(BIN)/copier ## Generate a project with all defaults in build/demo and run its tests
+	rm -rf build/demo
+	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD . build/demo
+	cd build/demo && $(PYTHON) -m venv .venv && .venv/bin/python -m pip install -q -e ".[test]" && .venv/bin/python -m pytest
+
+test: venv ## Run the whole test suite: the fast tier, then the full tier
+	$(BIN)/python -m pytest -m "not full"
+	$(BIN)/python -m pytest -m full -n 2
+
+test-fast: venv ## Run the fast tier only (seconds)
+	$(BIN)/python -m pytest -m "not full"
+
+bench: $(BIN)/copier ## Time `copier copy --trust --defaults` (median of several runs)
+	$(BIN)/python bench/bench_copy.py
+
+clean: ## Remove the test environments and build outputs
+	rm -rf $(VENV) $(CFF_VENV) build .pytest_cache
