@@ -7,9 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import generate, make_venv
-
 
 
 @pytest.fixture(scope="session")

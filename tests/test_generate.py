@@ -9,34 +9,71 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import MATRIX, TEMPLATE, combinations, combo_id, generate, project_files, run
 
 DEFAULTS = {"domain": "hep", "ml_framework": "scikit-learn", "ci": "github", "include_docker": True}
 
 COMMON = {
-    ".copier-answers.yml", ".gitignore", ".pre-commit-config.yaml", ".zenodo.json",
-    "CITATION.cff", "LICENSE", "Makefile", "README.md", "codemeta.json", "pyproject.toml",
-    "requirements.txt", "tox.ini", "config/pipeline.yaml",
-    "data/README.md", "data/external/.gitkeep", "data/interim/.gitkeep",
-    "data/processed/.gitkeep", "data/raw/.gitkeep",
-    "docs/conf.py", "docs/index.md", "docs/data.md",
-    "models/README.md", "notebooks/README.md", "references/README.md", "reports/README.md",
+    ".copier-answers.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".zenodo.json",
+    "CITATION.cff",
+    "LICENSE",
+    "Makefile",
+    "README.md",
+    "codemeta.json",
+    "pyproject.toml",
+    "requirements.txt",
+    "tox.ini",
+    "config/pipeline.yaml",
+    "data/README.md",
+    "data/external/.gitkeep",
+    "data/interim/.gitkeep",
+    "data/processed/.gitkeep",
+    "data/raw/.gitkeep",
+    "docs/conf.py",
+    "docs/index.md",
+    "docs/data.md",
+    "models/README.md",
+    "notebooks/README.md",
+    "references/README.md",
+    "reports/README.md",
     "reports/figures/.gitkeep",
-    "tests/conftest.py", "tests/test_data.py", "tests/test_features.py", "tests/test_metadata.py",
+    "tests/conftest.py",
+    "tests/test_data.py",
+    "tests/test_features.py",
+    "tests/test_metadata.py",
 }
 PACKAGE = {
-    "__init__.py", "py.typed", "config.py", "provenance.py",
-    "data/__init__.py", "data/make_dataset.py", "data/manifest.py", "data/synthetic.py",
+    "__init__.py",
+    "py.typed",
+    "config.py",
+    "provenance.py",
+    "data/__init__.py",
+    "data/make_dataset.py",
+    "data/manifest.py",
+    "data/synthetic.py",
     "data/table.py",
-    "features/__init__.py", "features/build_features.py",
-    "visualization/__init__.py", "visualization/plots.py",
-    "fair/__init__.py", "fair/__main__.py", "fair/checks.py", "fair/cli.py", "fair/findings.py",
-    "fair/rules.py", "fair/sources.py", "fair/spdx_licenses.txt",
+    "features/__init__.py",
+    "features/build_features.py",
+    "visualization/__init__.py",
+    "visualization/plots.py",
+    "fair/__init__.py",
+    "fair/__main__.py",
+    "fair/checks.py",
+    "fair/cli.py",
+    "fair/findings.py",
+    "fair/rules.py",
+    "fair/sources.py",
+    "fair/spdx_licenses.txt",
 }
 MODEL_PACKAGE = {
-    "models/__init__.py", "models/estimator.py", "models/train_model.py",
-    "models/predict_model.py", "models/evaluate_model.py",
+    "models/__init__.py",
+    "models/estimator.py",
+    "models/train_model.py",
+    "models/predict_model.py",
+    "models/evaluate_model.py",
 }
 
 
@@ -77,16 +114,35 @@ def test_defaults_without_any_data(default_project: Path) -> None:
 def test_copy_with_the_cli_as_a_user_would(tmp_path: Path) -> None:
     """`copier copy --trust --defaults` succeeds and prints the metadata check's next steps."""
     copier = Path(sys.executable).with_name("copier")
-    out = run([str(copier), "copy", "--trust", "--defaults", "--vcs-ref", "HEAD",
-               str(TEMPLATE), str(tmp_path / "p")], cwd=tmp_path)
+    out = run(
+        [
+            str(copier),
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            str(TEMPLATE),
+            str(tmp_path / "p"),
+        ],
+        cwd=tmp_path,
+    )
     assert "OK: no errors" in out
-    assert "WARNING CITATION.cff: authors[0]: 'Firstname Lastname' is the template's placeholder" in out
+    assert (
+        "WARNING CITATION.cff: authors[0]: 'Firstname Lastname' is the template's placeholder"
+        in out
+    )
     assert "make check-metadata" in out
 
 
 def test_license_is_the_real_text_with_year_and_holder(tmp_path: Path) -> None:
-    gpl = generate(tmp_path / "gpl", license="GPL-3.0-or-later", data_license="CC0-1.0",
-                   author_given_names="Marie", author_family_names="Curie")
+    gpl = generate(
+        tmp_path / "gpl",
+        license="GPL-3.0-or-later",
+        data_license="CC0-1.0",
+        author_given_names="Marie",
+        author_family_names="Curie",
+    )
     text = (gpl / "LICENSE").read_text(encoding="utf-8")
     year = __import__("datetime").date.today().year
     assert text.startswith(f"Copyright (c) {year} Marie Curie\n")
@@ -99,26 +155,42 @@ def test_license_is_the_real_text_with_year_and_holder(tmp_path: Path) -> None:
 
 
 def test_make_help_is_the_default_goal_and_lists_every_target(default_project: Path) -> None:
-    out = subprocess.run(["make"], cwd=default_project, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["make"], cwd=default_project, capture_output=True, text=True, check=True
+    ).stdout
     makefile = (default_project / "Makefile").read_text(encoding="utf-8")
-    targets = re.findall(r"^([a-zA-Z0-9_-]+):", makefile, flags=re.M)
+    targets = re.findall(r"^([a-zA-Z0-9_-]+):", makefile, flags=re.MULTILINE)
     listed = [line.split()[0] for line in out.splitlines() if line.strip()]
     assert listed == targets
     assert all(len(line.split(maxsplit=1)) == 2 for line in out.splitlines() if line.strip())
-    for target in ("data", "features", "train", "predict", "evaluate", "all", "check-metadata",
-                   "docs", "clean", "test"):
+    for target in (
+        "data",
+        "features",
+        "train",
+        "predict",
+        "evaluate",
+        "all",
+        "check-metadata",
+        "docs",
+        "clean",
+        "test",
+    ):
         assert target in listed
 
 
 def test_readme_explains_setup_targets_citation_and_updates(default_project: Path) -> None:
     readme = (default_project / "README.md").read_text(encoding="utf-8")
-    for heading in ("## Setting up", "## Running the analysis", "## How to cite",
-                    "## Updating from the template", "## Licences"):
+    for heading in (
+        "## Setting up",
+        "## Running the analysis",
+        "## How to cite",
+        "## Updating from the template",
+        "## Licences",
+    ):
         assert heading in readme
     assert "copier update --trust" in readme
     makefile = (default_project / "Makefile").read_text(encoding="utf-8")
-    for target in re.findall(r"^([a-zA-Z0-9_-]+):.*## ", makefile, flags=re.M):
+    for target in re.findall(r"^([a-zA-Z0-9_-]+):.*## ", makefile, flags=re.MULTILINE):
         if target not in ("help", "install", "format"):
             assert f"`make {target}" in readme, f"make {target} is not in the README"
 
@@ -146,7 +218,12 @@ FAST = [
     {"domain": "hep", "ml_framework": "pytorch", "ci": "gitlab", "include_docker": False},
     {"domain": "life-science", "ml_framework": "xgboost", "ci": "both", "include_docker": True},
     {"domain": "generic", "ml_framework": "none", "ci": "none", "include_docker": False},
-    {"domain": "life-science", "ml_framework": "scikit-learn", "ci": "github", "include_docker": False},
+    {
+        "domain": "life-science",
+        "ml_framework": "scikit-learn",
+        "ci": "github",
+        "include_docker": False,
+    },
 ]
 assert all(any(c[k] == v for c in [DEFAULTS, *FAST]) for k, vs in MATRIX.items() for v in vs)
 

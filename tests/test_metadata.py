@@ -15,15 +15,18 @@ from typing import Any
 
 import pytest
 import yaml
-
 from helpers import combinations, combo_id, generate, make_venv, run
+
 
 def check(root: Path, python: str | Path = sys.executable) -> tuple[int, dict[str, Any]]:
     """Run the project's checker as `make check-metadata` does; return (exit code, report)."""
     answers = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
     proc = subprocess.run(
         [str(python), "-m", f"{answers['package_name']}.fair", "check-metadata", "--json"],
-        cwd=root, env={**os.environ, "PYTHONPATH": "src"}, capture_output=True, text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": "src"},
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
@@ -31,8 +34,11 @@ def check(root: Path, python: str | Path = sys.executable) -> tuple[int, dict[st
 
 
 def errors(report: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return [(f["file"], f["field"], f["message"]) for f in report["findings"]
-            if f["severity"] == "error"]
+    return [
+        (f["file"], f["field"], f["message"])
+        for f in report["findings"]
+        if f["severity"] == "error"
+    ]
 
 
 @pytest.fixture
@@ -57,30 +63,71 @@ def top(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
 
 # (rule, bad edit, field named in the error, words of the error, good twin)
 RULES = [
-    ("orcid-checksum", author("orcid", "https://orcid.org/0000-0002-1825-0098"),
-     "authors[0].orcid", "checksum", author("orcid", "https://orcid.org/0000-0002-1825-0097")),
-    ("orcid-format", author("orcid", "https://orcid.org/Your ORCID"),
-     "authors[0].orcid", "not an ORCID iD", author("orcid", "https://orcid.org/0000-0002-1694-233X")),
-    ("orcid-url", author("orcid", "0000-0002-1825-0097"),
-     "authors[0].orcid", "must be written as a URL", author("orcid", "https://orcid.org/0000-0002-1825-0097")),
-    ("spdx", top("license", "GPLv3"), "license", "not an SPDX licence identifier",
-     top("license", "MIT")),
+    (
+        "orcid-checksum",
+        author("orcid", "https://orcid.org/0000-0002-1825-0098"),
+        "authors[0].orcid",
+        "checksum",
+        author("orcid", "https://orcid.org/0000-0002-1825-0097"),
+    ),
+    (
+        "orcid-format",
+        author("orcid", "https://orcid.org/Your ORCID"),
+        "authors[0].orcid",
+        "not an ORCID iD",
+        author("orcid", "https://orcid.org/0000-0002-1694-233X"),
+    ),
+    (
+        "orcid-url",
+        author("orcid", "0000-0002-1825-0097"),
+        "authors[0].orcid",
+        "must be written as a URL",
+        author("orcid", "https://orcid.org/0000-0002-1825-0097"),
+    ),
+    (
+        "spdx",
+        top("license", "GPLv3"),
+        "license",
+        "not an SPDX licence identifier",
+        top("license", "MIT"),
+    ),
     ("doi", top("doi", "10.XXXX/XXXX"), "doi", "not a DOI", top("doi", "10.5281/zenodo.1234567")),
-    ("email", author("email", "marie@cern"), "authors[0].email", "with a domain",
-     author("email", "marie@cern.ch")),
-    ("url", top("repository-code", "github.com/x/y"), "repository-code", "not a web address",
-     top("repository-code", "https://github.com/x/y")),
-    ("iso-date", top("date-released", "2026-04-11/21/26"), "date-released", "ISO 8601",
-     top("date-released", "2026-04-11")),
-    ("calendar-date", top("date-released", "2026-02-30"), "date-released", "not a calendar date",
-     top("date-released", "2026-02-28")),
+    (
+        "email",
+        author("email", "marie@cern"),
+        "authors[0].email",
+        "with a domain",
+        author("email", "marie@cern.ch"),
+    ),
+    (
+        "url",
+        top("repository-code", "github.com/x/y"),
+        "repository-code",
+        "not a web address",
+        top("repository-code", "https://github.com/x/y"),
+    ),
+    (
+        "iso-date",
+        top("date-released", "2026-04-11/21/26"),
+        "date-released",
+        "ISO 8601",
+        top("date-released", "2026-04-11"),
+    ),
+    (
+        "calendar-date",
+        top("date-released", "2026-02-30"),
+        "date-released",
+        "not a calendar date",
+        top("date-released", "2026-02-28"),
+    ),
     ("semver", top("version", "1.0"), "version", "not a Semantic Version", top("version", "0.1.0")),
     ("required", lambda d: d.pop("title"), "title", "required", top("title", "My FAIR Analysis")),
 ]
 
 
-@pytest.mark.parametrize(("rule", "bad", "field", "words", "good"), RULES,
-                         ids=[r[0] for r in RULES])
+@pytest.mark.parametrize(
+    ("rule", "bad", "field", "words", "good"), RULES, ids=[r[0] for r in RULES]
+)
 def test_each_rule_bad_value_fails_and_good_twin_passes(project, rule, bad, field, words, good):
     edit_cff(project, bad)
     code, report = check(project)
@@ -172,13 +219,18 @@ def _assert_metadata_matches_cffconvert(project: Path, cffconvert_python: Path) 
 
 
 FILLED = {
-    "project_name": "Search for H → bb̄ with a BDT: \"quoted\" #1",
-    "author_given_names": "Zoë", "author_family_names": "O'Brien-Łukasiewicz",
+    "project_name": 'Search for H → bb̄ with a BDT: "quoted" #1',
+    "author_given_names": "Zoë",
+    "author_family_names": "O'Brien-Łukasiewicz",
     "author_orcid": "https://orcid.org/0000-0002-1694-233X",
-    "author_affiliation": "CERN", "author_email": "zoe@cern.ch",
-    "code_doi": "https://doi.org/10.5281/zenodo.1234567", "data_doi": "10.17182/hepdata.1.v1",
-    "repository_url": "https://gitlab.cern.ch/zoe/hbb", "license": "Apache-2.0",
-    "keywords": "Higgs, b-tagging", "version": "1.2.0-rc.1",
+    "author_affiliation": "CERN",
+    "author_email": "zoe@cern.ch",
+    "code_doi": "https://doi.org/10.5281/zenodo.1234567",
+    "data_doi": "10.17182/hepdata.1.v1",
+    "repository_url": "https://gitlab.cern.ch/zoe/hbb",
+    "license": "Apache-2.0",
+    "keywords": "Higgs, b-tagging",
+    "version": "1.2.0-rc.1",
 }
 
 
@@ -213,7 +265,17 @@ def test_checker_runs_with_copier_alone(tmp_path: Path, default_project: Path) -
     code, report = check(default_project, python)
     assert code == 0, errors(report)
     assert report["validation"].startswith("built-in structural check")
-    out = run([str(python.with_name("copier")), "copy", "--trust", "--defaults", "--vcs-ref",
-               "HEAD", str(Path(__file__).resolve().parents[1]), str(tmp_path / "q")],
-              cwd=tmp_path)
+    out = run(
+        [
+            str(python.with_name("copier")),
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            str(Path(__file__).resolve().parents[1]),
+            str(tmp_path / "q"),
+        ],
+        cwd=tmp_path,
+    )
     assert "OK: no errors" in out

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import generate, make_venv, run
 
 FRAMEWORKS = [
@@ -31,8 +30,11 @@ def test_project_installs_tests_and_runs_its_pipeline(
     run([str(python), "-m", "pip", "check"], cwd=project)
     # ... and satisfy the package's own dependency ranges.
     run([*pip, "-e", ".[test]"], cwd=project, timeout=1800)
-    frozen = run([str(python), "-m", "pip", "freeze", "--all", "--exclude-editable"], cwd=project,
-                 stdout_only=True)
+    frozen = run(
+        [str(python), "-m", "pip", "freeze", "--all", "--exclude-editable"],
+        cwd=project,
+        stdout_only=True,
+    )
     pinned = {
         line.split("==")[0].lower().replace("_", "-")
         for line in (project / "requirements.txt").read_text().splitlines()

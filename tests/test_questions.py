@@ -10,15 +10,31 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-
 from helpers import TEMPLATE, generate
 
 QUESTIONS = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 PUBLIC = [
-    "project_name", "project_slug", "package_name", "description", "version",
-    "author_given_names", "author_family_names", "author_email", "author_orcid",
-    "author_affiliation", "keywords", "license", "data_license", "domain", "experiment",
-    "ml_framework", "ci", "include_docker", "python_version", "code_doi", "data_doi",
+    "project_name",
+    "project_slug",
+    "package_name",
+    "description",
+    "version",
+    "author_given_names",
+    "author_family_names",
+    "author_email",
+    "author_orcid",
+    "author_affiliation",
+    "keywords",
+    "license",
+    "data_license",
+    "domain",
+    "experiment",
+    "ml_framework",
+    "ci",
+    "include_docker",
+    "python_version",
+    "code_doi",
+    "data_doi",
     "repository_url",
 ]
 
