@@ -65,7 +65,7 @@ def run(
 
     Returns stdout followed by stderr, or stdout alone with `stdout_only`.
     """
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**clean_env(), **(env or {})}
     proc = subprocess.run(
         cmd, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -75,6 +75,11 @@ def run(
             f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}"
         )
     return proc.stdout if stdout_only else proc.stdout + proc.stderr
+
+
+def clean_env() -> dict[str, str]:
+    """The environment of a user's shell: without the variables of an enclosing `make test`."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 
 
 def make_venv(path: Path) -> Path:

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import MATRIX, TEMPLATE, combinations, combo_id, generate, project_files, run
+from helpers import (
+    MATRIX,
+    TEMPLATE,
+    clean_env,
+    combinations,
+    combo_id,
+    generate,
+    project_files,
+    run,
+)
 
 DEFAULTS = {"domain": "hep", "ml_framework": "scikit-learn", "ci": "github", "include_docker": True}
 
@@ -156,7 +165,7 @@ def test_license_is_the_real_text_with_year_and_holder(tmp_path: Path) -> None:
 
 def test_make_help_is_the_default_goal_and_lists_every_target(default_project: Path) -> None:
     out = subprocess.run(
-        ["make"], cwd=default_project, capture_output=True, text=True, check=True
+        ["make"], cwd=default_project, capture_output=True, text=True, check=True, env=clean_env()
     ).stdout
     makefile = (default_project / "Makefile").read_text(encoding="utf-8")
     targets = re.findall(r"^([a-zA-Z0-9_-]+):", makefile, flags=re.MULTILINE)
