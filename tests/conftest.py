@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import generate, make_venv
+from helpers import TEMPLATE, generate, make_venv
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +21,9 @@ def cffconvert_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     cffconvert 2.0 pins jsonschema<4, so it is kept apart from the test environment.
     """
-    existing = shutil.which("python", path=str(Path(".venv-cffconvert/bin").resolve()))
-    if existing:
-        return Path(existing)
+    existing = TEMPLATE / ".venv-cffconvert" / "bin" / "python"
+    if existing.exists():  # made by `make venv`
+        return existing
     python = make_venv(tmp_path_factory.mktemp("cffconvert") / "venv")
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "cffconvert==2.0.0", "pyyaml==6.0.3"],

@@ -193,7 +193,6 @@ def test_pyproject_and_model_card_versions_are_checked(project: Path) -> None:
 
 def test_unparsable_file_is_an_error_not_a_traceback(project: Path) -> None:
     (project / "codemeta.json").write_text("{not json", encoding="utf-8")
-    (project / "CITATION.cff").write_text((project / "CITATION.cff").read_text())
     code, report = check(project)
     assert code == 1
     assert any(e[0] == "codemeta.json" and "not valid JSON" in e[2] for e in errors(report))
