@@ -1,24 +1,58 @@
 """Full tier: generated projects installed in real virtual environments, their own tests and
-their make targets run for real, for every ml_framework."""
+their make targets run for real, for every domain x ml_framework.
+
+ci and include_docker add CI and container files only; a test below proves that every project
+that differs from another only in those answers has the same Python project, so the twelve
+domain x ml_framework projects cover the installable content of all 96 combinations."""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 from pathlib import Path
 
 import pytest
-from helpers import generate, make_venv, run
+from helpers import MATRIX, generate, make_venv, project_files, run
 
-FRAMEWORKS = [
-    ("scikit-learn", "hep"),
-    ("pytorch", "life-science"),
-    ("xgboost", "generic"),
-    ("none", "hep"),
-]
+PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
+IDS = [f"{framework}-{domain}" for framework, domain in PROJECTS]
+
+#: What the Python project consists of: the files an install and its tests depend on.
+PYTHON_PROJECT = ("src/", "tests/", "config/", "pyproject.toml", "requirements.txt", "Makefile")
+
+
+def python_project_digest(root: Path) -> dict[str, str]:
+    return {
+        name: hashlib.sha256((root / name).read_bytes()).hexdigest()
+        for name in sorted(project_files(root))
+        if name.startswith(PYTHON_PROJECT)
+    }
 
 
 @pytest.mark.full
-@pytest.mark.parametrize(("framework", "domain"), FRAMEWORKS, ids=[f for f, _ in FRAMEWORKS])
+@pytest.mark.parametrize(("framework", "domain"), PROJECTS, ids=IDS)
+def test_ci_and_docker_answers_leave_the_python_project_unchanged(
+    tmp_path: Path, framework: str, domain: str
+) -> None:
+    digests = [
+        python_project_digest(
+            generate(
+                tmp_path / f"{ci}-{docker}",
+                ml_framework=framework,
+                domain=domain,
+                ci=ci,
+                include_docker=docker,
+            )
+        )
+        for ci, docker in itertools.product(MATRIX["ci"], MATRIX["include_docker"])
+    ]
+    assert len(digests) == 8
+    assert all(d == digests[0] for d in digests[1:])
+
+
+@pytest.mark.full
+@pytest.mark.parametrize(("framework", "domain"), PROJECTS, ids=IDS)
 def test_project_installs_tests_and_runs_its_pipeline(
     tmp_path: Path, framework: str, domain: str
 ) -> None:
