@@ -101,6 +101,8 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
         files.add(".gitlab-ci.yml")
     if answers["include_docker"]:
         files |= {"Dockerfile", ".dockerignore"}
+    if answers["domain"] == "life-science":
+        files.add("ro-crate-metadata.json")
     return files
 
 

@@ -252,6 +252,8 @@ def test_defaults_pass_cffconvert(default_project: Path, cffconvert_python: Path
 def test_every_combination_passes_cffconvert(tmp_path, cffconvert_python, answers) -> None:
     project = generate(tmp_path / "p", **answers)
     _assert_metadata_matches_cffconvert(project, cffconvert_python)
+    if answers["domain"] == "life-science":
+        _assert_rocrate_describes_the_project(project)
     code, report = check(project, cffconvert_python)
     assert code == 0, errors(report)
 
@@ -278,3 +280,46 @@ def test_checker_runs_with_copier_alone(tmp_path: Path, default_project: Path) -
         cwd=tmp_path,
     )
     assert "OK: no errors" in out
+
+
+def _assert_rocrate_describes_the_project(project: Path) -> None:
+    """The RO-Crate loads with the rocrate library and says what CITATION.cff says."""
+    from rocrate.rocrate import ROCrate
+
+    citation = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+    crate = ROCrate(project)
+    root = crate.root_dataset
+    assert root["name"] == citation["title"]
+    assert root["version"] == citation["version"]
+    assert root["license"].id == f"https://spdx.org/licenses/{citation['license']}"
+    (person,) = root["author"]
+    assert person["familyName"] == citation["authors"][0]["family-names"]
+    assert person.id == citation["authors"][0].get("orcid", "#author")
+    parts = {e.id for e in crate.data_entities}
+    data_license = citation["references"][0]["license"]
+    assert crate.get("data/")["license"].id == f"https://spdx.org/licenses/{data_license}"
+    assert {"CITATION.cff", "data/"} <= parts
+    if (project / "models" / "classifier").is_dir():
+        assert crate.get("models/classifier/")["license"].id.endswith(data_license)
+        assert "models/classifier/" in parts
+    for entity in parts:
+        assert (project / entity).exists(), entity
+
+
+@pytest.mark.parametrize("framework", ["scikit-learn", "none"])
+def test_life_science_rocrate(tmp_path: Path, framework: str) -> None:
+    project = generate(
+        tmp_path / "p",
+        domain="life-science",
+        ml_framework=framework,
+        **{k: v for k, v in FILLED.items() if k != "project_name"},
+    )
+    _assert_rocrate_describes_the_project(project)
+    code, report = check(project)
+    assert code == 0, errors(report)
+    path = project / "ro-crate-metadata.json"
+    crate = json.loads(path.read_text(encoding="utf-8"))
+    next(e for e in crate["@graph"] if e["@id"] == "./")["version"] = "9.9.9"
+    path.write_text(json.dumps(crate), encoding="utf-8")
+    code, report = check(project)
+    assert ("ro-crate-metadata.json", "version") in {(e[0], e[1]) for e in errors(report)}

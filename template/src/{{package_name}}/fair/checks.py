@@ -17,6 +17,7 @@ from .sources import (
     CITATION,
     CODEMETA,
     PYPROJECT,
+    ROCRATE,
     ZENODO,
     Person,
     Record,
@@ -26,6 +27,7 @@ from .sources import (
     read_codemeta,
     read_model_card,
     read_pyproject,
+    read_rocrate,
     read_zenodo,
 )
 
@@ -293,6 +295,7 @@ def check_metadata(root: Path) -> Report:
         (CODEMETA, read_codemeta, FIX_DERIVED, True),
         (ZENODO, read_zenodo, FIX_DERIVED, True),
         (PYPROJECT, read_pyproject, f"edit the [project] table of {PYPROJECT}", False),
+        (ROCRATE, read_rocrate, f"edit {ROCRATE} to match {CITATION}", False),
     ]
     for name, reader, fix, required in derived:
         try:

@@ -28,6 +28,7 @@ CODEMETA = "codemeta.json"
 ZENODO = ".zenodo.json"
 PYPROJECT = "pyproject.toml"
 MODEL_CARD = "MODEL_CARD.md"
+ROCRATE = "ro-crate-metadata.json"
 
 #: Licence names of the Hugging Face Hub that are not the SPDX identifier in lower case.
 HF_LICENSES = {"odbl": "ODbL-1.0", "pddl": "PDDL-1.0"}
@@ -184,6 +185,53 @@ def read_zenodo(root: Path) -> Record | None:
         authors=authors,
         license=_str(lic.get("id")) if isinstance(lic, dict) else _str(lic),
         doi=doi_id(str(data["doi"])) if data.get("doi") else None,
+        raw=data,
+    )
+
+
+def _license_id(value: Any) -> str | None:
+    """The SPDX identifier of a licence given as {"@id": "https://spdx.org/licenses/<id>"}."""
+    url = value.get("@id") if isinstance(value, dict) else value
+    return str(url).rstrip("/").rsplit("/", 1)[-1] if url else None
+
+
+def read_rocrate(root: Path) -> Record | None:
+    """Read the root data set, its authors and the data licence of ro-crate-metadata.json."""
+    text = _read_text(root, ROCRATE)
+    if text is None:
+        return None
+    data = _mapping(_load_json(text, ROCRATE), ROCRATE)
+    graph = data.get("@graph")
+    if not isinstance(graph, list):
+        raise SourceError(ROCRATE, "has no '@graph' list of entities")
+    entities = {e.get("@id"): e for e in graph if isinstance(e, dict)}
+    dataset = entities.get("./")
+    if dataset is None:
+        raise SourceError(ROCRATE, "has no root data set (an entity with '@id': './')")
+    authors = []
+    for ref in dataset.get("author") or []:
+        ref_id = ref.get("@id") if isinstance(ref, dict) else None
+        person = entities.get(ref_id, {})
+        orcid = (
+            ref_id if isinstance(ref_id, str) and ref_id.startswith("https://orcid.org/") else None
+        )
+        authors.append(
+            Person(
+                str(person.get("givenName", "")),
+                str(person.get("familyName", "")),
+                orcid_id(orcid) if orcid else None,
+            )
+        )
+    identifier = _str(dataset.get("identifier"))
+    data_set = entities.get("data/", {})
+    return Record(
+        file=ROCRATE,
+        title=_str(dataset.get("name")),
+        version=_str(dataset.get("version")),
+        authors=authors,
+        license=_license_id(dataset.get("license")),
+        doi=doi_id(identifier) if identifier and identifier.startswith(DOI_URL_PREFIX) else None,
+        data_license=_license_id(data_set.get("license")),
         raw=data,
     )
 
