@@ -1,0 +1,156 @@
+"""The one metadata checker in each of its places: after `copier update` (the migration), in
+`make metadata`, and in the generated project's pre-commit hook."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import TEMPLATE, clean_env, run
+
+COPIER = str(Path(sys.executable).with_name("copier"))
+GIT_ID = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    return run(["git", *args], cwd=cwd, env=GIT_ID)
+
+
+def commit_all(cwd: Path, message: str) -> None:
+    git(cwd, "add", "-A")
+    git(cwd, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def template_repo(tmp_path: Path) -> Path:
+    """A git copy of the template's work tree, tagged 0.1.0."""
+    repo = tmp_path / "template"
+    shutil.copytree(
+        TEMPLATE, repo, ignore=shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__")
+    )
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "template")
+    git(repo, "tag", "0.1.0")
+    return repo
+
+
+def release(repo: Path, tag: str) -> None:
+    """A template change, committed and tagged."""
+    readme = repo / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + f"\n<!-- template {tag} -->\n")
+    commit_all(repo, f"release {tag}")
+    git(repo, "tag", tag)
+
+
+@pytest.mark.full
+def test_update_rechecks_metadata_and_keeps_files_when_it_fails(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "analysis"
+    run(
+        [
+            COPIER,
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            "0.1.0",
+            str(template_repo),
+            str(project),
+        ],
+        cwd=tmp_path,
+    )
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "start")
+
+    release(template_repo, "0.2.0")
+    out = run([COPIER, "update", "--trust", "--defaults"], cwd=project, env=GIT_ID)
+    assert "checking the metadata after update" in out and "OK: no errors" in out
+    assert "template 0.2.0" in (project / "README.md").read_text()
+    commit_all(project, "update to 0.2.0")
+
+    # The user breaks CITATION.cff; the next update applies, then the check fails loudly.
+    citation = project / "CITATION.cff"
+    citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
+    commit_all(project, "bad version")
+    release(template_repo, "0.3.0")
+    proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
+        [COPIER, "update", "--trust", "--defaults"],
+        cwd=project,
+        env={**clean_env(), **GIT_ID},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr
+    assert "ERROR   CITATION.cff: version: '1.0' is not a Semantic Version" in output
+    assert "make check-metadata" in output
+    assert 'version: "1.0"' in citation.read_text()  # the user's file is as they left it
+    assert "template 0.3.0" in (project / "README.md").read_text()  # the update is applied
+
+
+def test_make_metadata_regenerates_derived_files(
+    default_project: Path, tmp_path: Path, cffconvert_python: Path
+) -> None:
+    project = Path(shutil.copytree(default_project, tmp_path / "p"))
+    for name in ("CITATION.cff", "pyproject.toml", "models/classifier/MODEL_CARD.md"):
+        path = project / name
+        text = path.read_text()
+        text = text.replace('version: "0.1.0"', 'version: "0.2.0"')
+        text = text.replace('version = "0.1.0"', 'version = "0.2.0"')
+        path.write_text(text.replace('model_version: "0.1.0"', 'model_version: "0.2.0"'))
+    out = run(
+        [
+            "make",
+            "metadata",
+            f"PYTHON={cffconvert_python}",
+            f"CFFCONVERT={cffconvert_python.with_name('cffconvert')}",
+        ],
+        cwd=project,
+    )
+    assert "OK: no errors" in out
+    assert '"version": "0.2.0"' in (project / "codemeta.json").read_text()
+    assert '"version": "0.2.0"' in (project / ".zenodo.json").read_text()
+
+
+@pytest.mark.full
+def test_pre_commit_hooks_of_the_project_run_the_checker(default_project: Path, tmp_path: Path):
+    """The project's local hooks (installed from PyPI, so this runs offline from GitHub)."""
+    project = Path(shutil.copytree(default_project, tmp_path / "p"))
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    local = {"repos": [r for r in config["repos"] if r["repo"] == "local"]}
+    hook_ids = {h["id"] for r in local["repos"] for h in r["hooks"]}
+    assert {"check-metadata", "no-rej-files"} <= hook_ids
+    (tmp_path / "local-hooks.yaml").write_text(yaml.safe_dump(local))
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "start")
+    env = {**GIT_ID, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
+    pre_commit = [
+        str(Path(sys.executable).with_name("pre-commit")),
+        "run",
+        "--all-files",
+        "--config",
+        str(tmp_path / "local-hooks.yaml"),
+    ]
+    out = run(pre_commit, cwd=project, env=env, timeout=1200)
+    assert "FAIR metadata check" in out and "Passed" in out
+
+    citation = project / "CITATION.cff"
+    citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
+    (project / "README.md.rej").write_text("@@ -1 +1 @@\n")
+    git(project, "add", "-A")
+    proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
+        pre_commit, cwd=project, env={**clean_env(), **env}, capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "'1.0' is not a Semantic Version" in proc.stdout
+    assert "left-over .rej file" in proc.stdout
