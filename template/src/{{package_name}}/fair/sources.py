@@ -107,6 +107,18 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _doi_from_url(value: Any) -> str | None:
+    """The bare DOI of an identifier written as a doi.org URL (None for anything else)."""
+    text = _str(value)
+    return doi_id(text) if text and text.startswith(DOI_URL_PREFIX) else None
+
+
+def _license_id(value: Any) -> str | None:
+    """The SPDX identifier of a licence URL (https://spdx.org/licenses/<id>), also as {"@id"}."""
+    url = value.get("@id") if isinstance(value, dict) else value
+    return str(url).rstrip("/").rsplit("/", 1)[-1] if url else None
+
+
 def read_citation(root: Path) -> Record | None:
     """Read CITATION.cff (None when absent)."""
     text = _read_text(root, CITATION)
@@ -151,15 +163,13 @@ def read_codemeta(root: Path) -> Record | None:
         for a in data.get("author") or []
         if isinstance(a, dict)
     ]
-    license_url = _str(data.get("license"))
-    identifier = _str(data.get("identifier"))
     return Record(
         file=CODEMETA,
         title=_str(data.get("name")),
         version=_str(data.get("version")),
         authors=authors,
-        license=license_url.rsplit("/", 1)[-1] if license_url else None,
-        doi=doi_id(identifier) if identifier and identifier.startswith(DOI_URL_PREFIX) else None,
+        license=_license_id(data.get("license")),
+        doi=_doi_from_url(data.get("identifier")),
         raw=data,
     )
 
@@ -189,12 +199,6 @@ def read_zenodo(root: Path) -> Record | None:
     )
 
 
-def _license_id(value: Any) -> str | None:
-    """The SPDX identifier of a licence given as {"@id": "https://spdx.org/licenses/<id>"}."""
-    url = value.get("@id") if isinstance(value, dict) else value
-    return str(url).rstrip("/").rsplit("/", 1)[-1] if url else None
-
-
 def read_rocrate(root: Path) -> Record | None:
     """Read the root data set, its authors and the data licence of ro-crate-metadata.json."""
     text = _read_text(root, ROCRATE)
@@ -222,7 +226,6 @@ def read_rocrate(root: Path) -> Record | None:
                 orcid_id(orcid) if orcid else None,
             )
         )
-    identifier = _str(dataset.get("identifier"))
     data_set = entities.get("data/", {})
     return Record(
         file=ROCRATE,
@@ -230,7 +233,7 @@ def read_rocrate(root: Path) -> Record | None:
         version=_str(dataset.get("version")),
         authors=authors,
         license=_license_id(dataset.get("license")),
-        doi=doi_id(identifier) if identifier and identifier.startswith(DOI_URL_PREFIX) else None,
+        doi=_doi_from_url(dataset.get("identifier")),
         data_license=_license_id(data_set.get("license")),
         raw=data,
     )
