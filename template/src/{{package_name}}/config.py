@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 CONFIG_FILE = Path("config") / "pipeline.yaml"
+MODEL_CARD_FILE = Path("config") / "model_card.yaml"
 
 
 class ConfigError(Exception):
@@ -50,10 +51,7 @@ class Config:
         return hashlib.sha256((self.root / CONFIG_FILE).read_bytes()).hexdigest()
 
 
-def load_config(root: Path | str = ".") -> Config:
-    """Read config/pipeline.yaml below `root`."""
-    root = Path(root)
-    path = root / CONFIG_FILE
+def _load_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -62,4 +60,15 @@ def load_config(root: Path | str = ".") -> Config:
         raise ConfigError(f"{path} is not valid YAML: {error}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must contain a mapping of sections")
-    return Config(root=root, data=data)
+    return data
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Read config/pipeline.yaml below `root`."""
+    root = Path(root)
+    return Config(root=root, data=_load_mapping(root / CONFIG_FILE))
+
+
+def load_model_card_config(root: Path | str = ".") -> dict[str, Any]:
+    """Read config/model_card.yaml below `root`: the text of the model card."""
+    return _load_mapping(Path(root) / MODEL_CARD_FILE)

@@ -1,7 +1,8 @@
-"""`make data`: write the raw data set to data/raw with its sha256 manifest.
+"""`make data`: write or download the raw data set to data/raw with its sha256 manifest.
 
-Raw data are immutable: an existing raw file is never overwritten, only checked against the
-manifest.
+With `data.source: synthetic` a seeded generator writes the toy data set; with a URL or a DOI
+address the file is downloaded and verified (see download.py). Raw data are immutable: an
+existing raw file is never overwritten, only checked against the manifest.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from ..config import ConfigError, load_config
 from . import manifest
+from .download import DownloadError, download
 from .synthetic import FEATURES, generate
 from .table import write_table
 
@@ -28,10 +30,16 @@ def make_dataset(root: Path) -> Path:
         print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
         return raw
     if source != "synthetic":
-        raise ConfigError(
-            f"config/pipeline.yaml: data.source '{source}' is not supported by this version; "
-            "use 'synthetic'"
-        )
+        expected = data.get("sha256") or None
+        digest = download(str(source), raw, str(expected) if expected else None)
+        manifest.record(raw)
+        print(f"downloaded {raw} from {source}, sha256 {digest}")
+        if expected is None:
+            print(
+                "warning: config/pipeline.yaml has no data.sha256, so this first download could "
+                f"not be verified; add `sha256: {digest}` under `data:` to pin it"
+            )
+        return raw
     x, y = generate(int(data["n_events"]), float(data["signal_fraction"]), config.seed)
     write_table(raw, x, y, [f.name for f in FEATURES])
     digest = manifest.record(raw)
@@ -46,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         make_dataset(args.root)
-    except (ConfigError, manifest.ChecksumError, ValueError, OSError) as error:
+    except (ConfigError, DownloadError, manifest.ChecksumError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..files import write_text
+
 MANIFEST_NAME = "MANIFEST.sha256"
 
 
@@ -36,28 +38,41 @@ def read_manifest(manifest: Path) -> dict[str, str]:
     return entries
 
 
+def _name(path: Path, manifest: Path) -> str:
+    """The entry of `path` in `manifest`: its path relative to the manifest's folder."""
+    try:
+        return path.resolve().relative_to(manifest.parent.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def record(path: Path, manifest: Path | None = None) -> str:
-    """Add or replace the checksum of `path` in the manifest of its folder; return it."""
+    """Add or replace the checksum of `path` in a manifest (default: its folder's); return it."""
     manifest = manifest or path.parent / MANIFEST_NAME
     entries = read_manifest(manifest)
-    entries[path.name] = sha256_of(path)
+    name = _name(path, manifest)
+    entries[name] = sha256_of(path)
     lines = [f"{digest}  {name}\n" for name, digest in sorted(entries.items())]
-    tmp = manifest.with_name(manifest.name + ".tmp")
-    tmp.write_text("".join(lines), encoding="utf-8")
-    tmp.replace(manifest)
-    return entries[path.name]
+    write_text(manifest, "".join(lines))
+    return entries[name]
 
 
 def verify(path: Path, manifest: Path | None = None) -> str:
     """Check `path` against its manifest entry; return the digest or raise ChecksumError."""
     manifest = manifest or path.parent / MANIFEST_NAME
-    expected = read_manifest(manifest).get(path.name)
+    expected = read_manifest(manifest).get(_name(path, manifest))
     if expected is None:
         raise ChecksumError(f"{path} has no entry in {manifest}: run `make data` to record it")
+    if not path.is_file():
+        raise ChecksumError(
+            f"{path} is listed in {manifest} but missing: restore it, or re-run the step that "
+            "writes it"
+        )
     actual = sha256_of(path)
     if actual != expected:
         raise ChecksumError(
             f"{path} does not match {manifest} (sha256 {actual}, expected {expected}): "
-            "the raw data changed; restore the original file or fetch it again"
+            "the file changed since it was recorded; restore it (git, the archive or a fresh "
+            "download), or re-run the step that writes it"
         )
     return actual

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..files import atomic_write
 from .synthetic import LABEL
 
 
 def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> None:
     """Write features and labels as CSV; the file appears complete or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = np.column_stack([x, y])
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            fmt = ["%.6g"] * x.shape[1] + ["%d"]
-            np.savetxt(
-                stream, table, delimiter=",", header=",".join([*names, LABEL]), comments="", fmt=fmt
-            )
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    fmt = ["%.6g"] * x.shape[1] + ["%d"]
+    with atomic_write(path) as stream:
+        np.savetxt(
+            stream, table, delimiter=",", header=",".join([*names, LABEL]), comments="", fmt=fmt
+        )
 
 
 def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -24,7 +24,10 @@ def train(root: Path) -> Path:
     x, y, names = read_table(train_file)
     section = config.section("model")
     hyperparameters = dict(section.get("hyperparameters") or {})
-    model = estimator.fit(x, y, hyperparameters, config.seed)
+    try:
+        model = estimator.fit(x, y, hyperparameters, config.seed)
+    except TypeError as error:  # an unknown or misspelt hyperparameter
+        raise ConfigError(f"config/pipeline.yaml: model.hyperparameters: {error}") from error
     directory = config.path("model", "dir")
     model_file = estimator.save(model, directory)
     record = {

@@ -1,0 +1,82 @@
+"""Download the raw data set with pooch, verified by its sha256, never over an existing file.
+
+`data.source` in config/pipeline.yaml is an https:// URL or a pooch DOI address
+(doi:10.5281/zenodo.1234567/events.csv, for Zenodo, figshare and Dataverse); `data.sha256` is
+the expected checksum. The file is downloaded into data/raw/.download/ and moved to its final
+name only when it is complete and its checksum matches: an interrupted download leaves nothing
+under the final name, and a file with the wrong checksum is kept aside in data/raw/.rejected/
+for inspection.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+import pooch
+
+from .manifest import ChecksumError, sha256_of
+
+STAGING = ".download"
+REJECTED = ".rejected"
+SOURCE_PATTERN = re.compile(r"^(https?://\S+|ftp://\S+|doi:10\.\d{4,9}/\S+/[^/\s]+)$")
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+
+
+class DownloadError(Exception):
+    """The data set could not be downloaded."""
+
+
+def check_source(source: str, sha256: str | None) -> None:
+    """Fail with a fix if `source` is not a URL or DOI address, or `sha256` is malformed."""
+    if not SOURCE_PATTERN.match(source):
+        raise ValueError(
+            f"config/pipeline.yaml: data.source '{source}' must be 'synthetic', an https:// URL "
+            "or a DOI address such as doi:10.5281/zenodo.1234567/events.csv"
+        )
+    if sha256 is not None and not SHA256_PATTERN.match(sha256):
+        raise ValueError(
+            f"config/pipeline.yaml: data.sha256 '{sha256}' must be 64 lower-case hexadecimal "
+            "digits (the output of `sha256sum`)"
+        )
+
+
+def download(source: str, destination: Path, sha256: str | None) -> str:
+    """Download `source` to `destination` (which must not exist); return the file's sha256."""
+    if destination.exists():
+        raise FileExistsError(f"{destination} exists: raw data are never overwritten")
+    check_source(source, sha256)
+    staging = destination.parent / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    partial = staging / destination.name
+    partial.unlink(missing_ok=True)
+    logging.getLogger("pooch").setLevel(logging.WARNING)
+    try:
+        fetched = Path(
+            pooch.retrieve(source, known_hash=None, fname=partial.name, path=staging,
+                           progressbar=True)
+        )
+    except Exception as error:  # requests, pooch and OS errors all mean the same to the user
+        partial.unlink(missing_ok=True)
+        raise DownloadError(
+            f"downloading {source} failed ({type(error).__name__}: {error}); nothing was written "
+            f"to {destination}: check the address and your network, then run `make data` again"
+        ) from error
+    digest = sha256_of(fetched)
+    if sha256 is not None and digest != sha256:
+        rejected = destination.parent / REJECTED / destination.name
+        rejected.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(fetched, rejected)
+        raise ChecksumError(
+            f"{source} has sha256 {digest}, expected {sha256} (data.sha256 in "
+            f"config/pipeline.yaml); the download is kept aside in {rejected} and {destination} "
+            "was not written: check the source and the checksum"
+        )
+    os.replace(fetched, destination)
+    try:
+        staging.rmdir()
+    except OSError:
+        pass
+    return digest

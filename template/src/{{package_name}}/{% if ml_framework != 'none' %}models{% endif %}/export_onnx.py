@@ -1,0 +1,140 @@
+"""`make export`: convert the trained classifier to ONNX (models/<name>/model.onnx).
+
+The export is checked before anything is written: onnx.checker must accept the graph, and the
+native model and onnxruntime must agree to 1e-5 on every event of the held-out test set. The
+model's metadata_props record the inputs, the output, the preprocessing and the training
+provenance; reference inputs and the expected outputs are saved beside the model
+(validation/) for `make validate-model`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import onnxruntime
+
+from ..config import ConfigError, load_config
+from ..data import manifest
+from ..data.table import read_table
+from ..files import write_bytes, write_text
+from . import estimator, onnx_io, reference
+from .inputs import describe_inputs
+
+# Largest difference allowed between the native model and onnxruntime.
+TOLERANCE = 1e-5
+
+
+class ExportError(Exception):
+    """The model cannot be exported faithfully."""
+
+
+def training_record(directory: Path) -> dict[str, Any]:
+    """Return models/<name>/training.json, written by `make train`."""
+    path = directory / "training.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `make train`")
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def compare(native: np.ndarray, exported: np.ndarray) -> float:
+    """Return the largest absolute difference; raise ExportError above TOLERANCE."""
+    difference = float(np.max(np.abs(native - exported.astype(np.float64))))
+    if not difference <= TOLERANCE:
+        worst = int(np.argmax(np.abs(native - exported)))
+        raise ExportError(
+            f"onnxruntime and {estimator.LIBRARY} disagree by {difference:.3g} (> {TOLERANCE:g}) "
+            f"on test event {worst}: native {native[worst]:.8f}, ONNX {exported[worst]:.8f}; "
+            "the converter does not reproduce this model, nothing was written"
+        )
+    return difference
+
+
+def export(root: Path) -> Path:
+    """Export, check and save the model and its validation material; return the ONNX file."""
+    config = load_config(root)
+    directory = config.path("model", "dir")
+    if not (directory / estimator.MODEL_FILE).is_file():
+        raise FileNotFoundError(f"{directory / estimator.MODEL_FILE} is missing: run `make train`")
+    record = training_record(directory)
+    test_file = config.path("features", "processed_dir") / "test.csv"
+    manifest.verify(test_file)
+    x, _, names = read_table(test_file)
+    if names != record["features"]:
+        raise ExportError(
+            f"{test_file} has columns {names} but the model was trained on {record['features']}: "
+            "run `make train` again"
+        )
+    model = estimator.load(directory)
+    # Both runtimes see the same float32 inputs, the type of the ONNX input.
+    x32 = x.astype(np.float32)
+    proto = estimator.to_onnx(model, len(names))
+    inputs = describe_inputs(root, names)
+    metadata = {
+        "model_name": str(config.section("model").get("name", directory.name)),
+        "inputs": [{"name": i.name, "unit": i.unit, "description": i.description} for i in inputs],
+        "output": f"{onnx_io.OUTPUT_NAME}: probability that the event is signal, in [0, 1]",
+        "preprocessing": estimator.preprocessing(model),
+        "library": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
+        "hyperparameters": record["hyperparameters"],
+        "seed": record["seed"],
+        "provenance": record["provenance"],
+        "model_card": "MODEL_CARD.md",
+    }
+    doc = f"{metadata['model_name']}: {estimator.MODEL_TYPE}. See MODEL_CARD.md beside this file."
+    proto = onnx_io.finalise(proto, metadata, doc)
+    onnx_io.check(proto, len(names))
+    native = estimator.predict_proba(model, x32.astype(np.float64))
+    exported = onnx_io.run(onnx_io.session(proto), x32)
+    difference = compare(native, exported)
+
+    onnx_file = write_bytes(directory / onnx_io.ONNX_FILE, proto.SerializeToString())
+    reference_files = reference.save(directory, x32[: reference.N_ROWS], names, exported)
+    check_file = write_text(
+        directory / reference.DIRECTORY / "export_check.json",
+        json.dumps(
+            {
+                "n_events": len(x32),
+                "max_abs_difference": difference,
+                "tolerance": TOLERANCE,
+                "native": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
+                "onnx": onnx.__version__,
+                "onnxruntime": onnxruntime.__version__,
+            },
+            indent=2,
+        )
+        + "\n",
+    )
+    for path in (onnx_file, *reference_files, check_file):
+        manifest.record(path, directory / manifest.MANIFEST_NAME)
+    print(
+        f"wrote {onnx_file}: onnx.checker passed; onnxruntime agrees with {estimator.LIBRARY} "
+        f"to {difference:.2g} on {len(x32)} test events"
+    )
+    return onnx_file
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    args = parser.parse_args(argv)
+    try:
+        export(args.root)
+    except (ConfigError, manifest.ChecksumError, ExportError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except onnx_io.ModelInterfaceError as error:
+        print(f"error: the exported model is not valid: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""`make model-card`: write models/<name>/MODEL_CARD.md in the Hugging Face format.
+
+The YAML header is built with huggingface_hub's ModelCardData (licence, library, tags, data sets,
+metrics and a model-index with the test results); the sections follow the Hugging Face template
+and are filled from config/model_card.yaml, CITATION.cff, training.json, reports/metrics.json,
+the figures and the ONNX export. The figures are copied beside the card so that the model folder
+is complete on its own.
+
+A card that was edited by hand since it was generated is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+
+from ..config import MODEL_CARD_FILE, ConfigError, load_config, load_model_card_config
+from ..data import manifest
+from ..fair.sources import HF_LICENSES, MODEL_CARD, SourceError, read_citation
+from ..files import write_text
+from . import estimator, onnx_io, reference
+from .export_onnx import training_record
+from .inputs import describe_inputs
+
+PACKAGE = (__package__ or __name__).split(".")[0]
+TEMPLATE = Path(__file__).with_name("model_card_template.md")
+MARKER = "<!-- Written by `make model-card`"
+FIGURES = {
+    "roc_curve.png": "ROC curve on the test set",
+    "score_distribution.png": "Classifier score for signal and background (test set)",
+    "feature_distributions.png": "Input feature distributions",
+}
+METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
+TEXT_FIELDS = (
+    "summary",
+    "direct_use",
+    "out_of_scope_use",
+    "limitations",
+    "recommendations",
+    "training_data",
+)
+
+
+class CardError(Exception):
+    """The model card cannot be written."""
+
+
+def hf_license(spdx: str) -> str:
+    """Return the Hugging Face Hub licence id of an SPDX identifier."""
+    reverse = {value: key for key, value in HF_LICENSES.items()}
+    return reverse.get(spdx, spdx.lower())
+
+
+def _read_json(path: Path, step: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `make {step}`")
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _citation_text(raw: dict[str, Any]) -> str:
+    authors = ", ".join(
+        f"{a.get('family-names', '')}, {a.get('given-names', '')}".strip(", ")
+        for a in raw.get("authors") or []
+        if isinstance(a, dict)
+    )
+    parts = [f"{authors}. *{raw.get('title')}*, version {raw.get('version')}"]
+    if raw.get("doi"):
+        parts.append(f"https://doi.org/{raw['doi']}")
+    return ". ".join(parts) + ". See `CITATION.cff` (GitHub and Zenodo read it too)."
+
+
+def card_text(root: Path) -> str:
+    """Return the text of the model card of the project at `root`."""
+    config = load_config(root)
+    texts = load_model_card_config(root)
+    missing = [name for name in TEXT_FIELDS if not str(texts.get(name) or "").strip()]
+    if missing:
+        raise ConfigError(f"{MODEL_CARD_FILE}: write the text of {', '.join(missing)}")
+    try:
+        citation = read_citation(root)
+    except SourceError as error:
+        raise CardError(f"{error.file}: {error.message}: run `make check-metadata`") from error
+    if citation is None or not citation.data_license:
+        raise CardError(
+            "CITATION.cff with a data reference and its licence is needed: run `make check-metadata`"
+        )
+    directory = config.path("model", "dir")
+    record = training_record(directory)
+    metrics = _read_json(config.path("reports", "predictions_file").parent / "metrics.json", "evaluate")
+    export_check = _read_json(directory / reference.DIRECTORY / "export_check.json", "export")
+    inputs = describe_inputs(root, record["features"])
+    data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
+    datasets = [str(d) for d in texts.get("datasets") or []]
+    datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
+    name = f"{citation.title} {config.section('model').get('name', directory.name)}"
+    dataset_name = datasets[0] if datasets else f"{citation.title} toy data set"
+    card_data = ModelCardData(
+        license=hf_license(citation.data_license),
+        library_name={"scikit-learn": "sklearn"}.get(estimator.LIBRARY, estimator.LIBRARY),
+        pipeline_tag="tabular-classification",
+        tags=["tabular-classification", "onnx", "fair", *texts.get("tags", [])],
+        datasets=datasets or None,
+        metrics=[m for m in METRIC_NAMES if m in metrics],
+        model_name=name,
+        eval_results=[
+            EvalResult(
+                task_type="tabular-classification",
+                dataset_type=dataset_name,
+                dataset_name=f"{dataset_name} (held-out test set)",
+                dataset_split="test",
+                metric_type=metric,
+                metric_name=label,
+                metric_value=round(float(metrics[metric]), 6),
+            )
+            for metric, label in METRIC_NAMES.items()
+            if metric in metrics
+        ],
+        model_version=citation.version,
+        **({"doi": citation.doi} if citation.doi else {}),
+    )
+    figures_dir = config.path("reports", "figures_dir")
+    figures = [
+        {"path": f"figures/{file}", "caption": caption}
+        for file, caption in FIGURES.items()
+        if (figures_dir / file).is_file()
+    ]
+    cpp = (directory / "cpp").is_dir()
+    files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, "training.json", "validation/"]
+    files += ["cpp/"] if cpp else []
+    people = citation.authors or []
+    developers = ", ".join(f"{p.given} {p.family}" for p in people)
+    emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
+    card = ModelCard.from_template(
+        card_data,
+        template_path=str(TEMPLATE),
+        title=name,
+        package_name=PACKAGE,
+        developers=developers,
+        model_type=estimator.MODEL_TYPE,
+        library=f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
+        license_spdx=citation.data_license,
+        repository=citation.raw.get("repository-code"),
+        doi=citation.doi,
+        files=files,
+        cpp=cpp,
+        inputs=inputs,
+        preprocessing=estimator.preprocessing(estimator.load(directory)),
+        n_train=record["n_train"],
+        train_sha256=record["provenance"]["data_sha256"].get("train.csv", "unknown"),
+        seed=record["seed"],
+        hyperparameters=record["hyperparameters"],
+        provenance=record["provenance"],
+        n_test=metrics.get("n_test"),
+        metrics={METRIC_NAMES[k]: float(v) for k, v in metrics.items() if k in METRIC_NAMES},
+        figures=figures,
+        n_reference=len(reference.load(directory)[2]),
+        export_check=export_check,
+        citation=_citation_text(citation.raw),
+        contact=", ".join(f"<{e}>" for e in emails if e) or developers,
+        **{field: str(texts[field]).strip() for field in TEXT_FIELDS},
+    )
+    return str(card.content).rstrip() + "\n"
+
+
+def _may_overwrite(card: Path, manifest_file: Path) -> bool:
+    """A card may be replaced if it is absent, or unchanged since it was generated."""
+    if not card.exists():
+        return True
+    recorded = manifest.read_manifest(manifest_file).get(card.name)
+    if recorded is not None:
+        return manifest.sha256_of(card) == recorded
+    return MARKER in card.read_text(encoding="utf-8")
+
+
+def write_model_card(root: Path) -> Path:
+    """Write MODEL_CARD.md and its figures into the model folder; return the card."""
+    config = load_config(root)
+    directory = config.path("model", "dir")
+    card = directory / MODEL_CARD
+    manifest_file = directory / manifest.MANIFEST_NAME
+    if not _may_overwrite(card, manifest_file):
+        raise CardError(
+            f"{card} was edited by hand since `make model-card` wrote it, so it is not "
+            f"overwritten: move your text into {MODEL_CARD_FILE} (or rename the card to keep it), "
+            "then run `make model-card` again"
+        )
+    text = card_text(root)
+    figures_dir = config.path("reports", "figures_dir")
+    for file in FIGURES:
+        if (figures_dir / file).is_file():
+            target = directory / "figures" / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(figures_dir / file, target)
+            manifest.record(target, manifest_file)
+    write_text(card, text)
+    manifest.record(card, manifest_file)
+    loaded = ModelCard.load(card)
+    print(f"wrote {card} ({len(loaded.data.eval_results or [])} results in its model-index)")
+    return card
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    args = parser.parse_args(argv)
+    try:
+        write_model_card(args.root)
+    except (ConfigError, CardError, manifest.ChecksumError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

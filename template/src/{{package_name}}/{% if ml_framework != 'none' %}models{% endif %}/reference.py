@@ -1,0 +1,56 @@
+"""Validation material saved beside the exported model: reference inputs and expected outputs.
+
+models/<name>/validation/reference_inputs.csv holds events of the held-out test set (float32
+values, one column per input) and expected_outputs.csv the ONNX model's output for each; both
+are plain CSV so that a reuser can check the model in any language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..files import atomic_write
+from .onnx_io import OUTPUT_NAME
+
+DIRECTORY = "validation"
+INPUTS_FILE = "reference_inputs.csv"
+OUTPUTS_FILE = "expected_outputs.csv"
+N_ROWS = 100
+# Nine significant digits represent every float32 value exactly.
+_FORMAT = "%.9g"
+
+
+def _write_csv(path: Path, table: np.ndarray, header: Sequence[str]) -> Path:
+    with atomic_write(path) as stream:
+        np.savetxt(stream, table, delimiter=",", header=",".join(header), comments="", fmt=_FORMAT)
+    return path
+
+
+def save(
+    directory: Path, x: np.ndarray, names: Sequence[str], outputs: np.ndarray
+) -> tuple[Path, Path]:
+    """Save the first N_ROWS inputs and their outputs; return the two files."""
+    folder = directory / DIRECTORY
+    n = min(N_ROWS, len(x))
+    return (
+        _write_csv(folder / INPUTS_FILE, x[:n], names),
+        _write_csv(folder / OUTPUTS_FILE, outputs[:n, None], [OUTPUT_NAME]),
+    )
+
+
+def load(directory: Path) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Return (float32 inputs, input names, float32 expected outputs) saved by `save`."""
+    folder = directory / DIRECTORY
+    paths = (folder / INPUTS_FILE, folder / OUTPUTS_FILE)
+    for path in paths:
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: run `make export`")
+    names = paths[0].read_text(encoding="utf-8").splitlines()[0].split(",")
+    x = np.loadtxt(paths[0], delimiter=",", skiprows=1, ndmin=2, dtype=np.float32)
+    expected = np.loadtxt(paths[1], delimiter=",", skiprows=1, ndmin=1, dtype=np.float32)
+    if len(x) != len(expected) or x.shape[1] != len(names):
+        raise ValueError(f"{paths[0]} and {paths[1]} do not match: run `make export` again")
+    return x, names, expected
