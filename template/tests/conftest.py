@@ -1,8 +1,12 @@
-"""Shared fixtures: a copy of the project's configuration in a temporary folder."""
+"""Shared fixtures: a scratch copy of the project's configuration, and a local HTTP server."""
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,9 @@ def project(tmp_path: Path) -> Path:
     config = yaml.safe_load((PROJECT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
     config["data"]["n_events"] = 2000
     (tmp_path / "config" / "pipeline.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    for name in ("config/model_card.yaml", "CITATION.cff"):
+        if (PROJECT / name).is_file():
+            shutil.copy(PROJECT / name, tmp_path / name)
     return tmp_path
 
 
@@ -29,3 +36,39 @@ def metadata_project(tmp_path: Path) -> Path:
     if (PROJECT / "models").is_dir():
         shutil.copytree(PROJECT / "models", tmp_path / "models")
     return tmp_path
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves a folder; /truncated/<name> announces the whole file but stops half way."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/truncated/"):
+            body = (Path(self.directory) / self.path.removeprefix("/truncated/")).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        super().do_GET()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An HTTP server on 127.0.0.1 serving a scratch folder: yields (base URL, folder)."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    handler = functools.partial(_Handler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

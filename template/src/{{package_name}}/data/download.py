@@ -10,6 +10,7 @@ for inspection.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -55,8 +56,9 @@ def download(source: str, destination: Path, sha256: str | None) -> str:
     logging.getLogger("pooch").setLevel(logging.WARNING)
     try:
         fetched = Path(
-            pooch.retrieve(source, known_hash=None, fname=partial.name, path=staging,
-                           progressbar=True)
+            pooch.retrieve(
+                source, known_hash=None, fname=partial.name, path=staging, progressbar=True
+            )
         )
     except Exception as error:  # requests, pooch and OS errors all mean the same to the user
         partial.unlink(missing_ok=True)
@@ -75,8 +77,6 @@ def download(source: str, destination: Path, sha256: str | None) -> str:
             "was not written: check the source and the checksum"
         )
     os.replace(fetched, destination)
-    try:
+    with contextlib.suppress(OSError):  # other downloads may still be staged there
         staging.rmdir()
-    except OSError:
-        pass
     return digest

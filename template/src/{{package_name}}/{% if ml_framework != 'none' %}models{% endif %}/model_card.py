@@ -89,11 +89,12 @@ def card_text(root: Path) -> str:
         raise CardError(f"{error.file}: {error.message}: run `make check-metadata`") from error
     if citation is None or not citation.data_license:
         raise CardError(
-            "CITATION.cff with a data reference and its licence is needed: run `make check-metadata`"
+            "CITATION.cff needs a data reference with its licence: run `make check-metadata`"
         )
     directory = config.path("model", "dir")
     record = training_record(directory)
-    metrics = _read_json(config.path("reports", "predictions_file").parent / "metrics.json", "evaluate")
+    reports = config.path("reports", "predictions_file").parent
+    metrics = _read_json(reports / "metrics.json", "evaluate")
     export_check = _read_json(directory / reference.DIRECTORY / "export_check.json", "export")
     inputs = describe_inputs(root, record["features"])
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]

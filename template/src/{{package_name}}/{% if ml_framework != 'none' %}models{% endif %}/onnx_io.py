@@ -32,6 +32,8 @@ class ModelInterfaceError(Exception):
 def signal_column(model: onnx.ModelProto, probabilities: str) -> onnx.ModelProto:
     """Make column 1 (signal) of the [N, 2] output `probabilities` the only output, as [N]."""
     graph = model.graph
+    if not any(entry.domain in ("", "ai.onnx") for entry in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("", ONNX_OPSET))
     index = helper.make_tensor(f"{OUTPUT_NAME}_column", TensorProto.INT64, [], [1])
     graph.initializer.append(index)
     graph.node.append(
