@@ -29,8 +29,9 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
         elif name in known:
             described.append(known[name])
         else:
+            example = name + ": {unit: GeV, description: what the column measures}"
             raise ConfigError(
                 f"{MODEL_CARD_FILE}: input '{name}' is not documented; add it under 'inputs:', "
-                f"e.g.  {name}: {{unit: GeV, description: what the column measures}}"
+                f"e.g.  {example}"
             )
     return described
