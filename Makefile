@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CFF_VENV := .venv-cffconvert
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast test-full bench clean
+.PHONY: help venv demo test test-fast test-full bench bench-pipeline clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,6 +36,9 @@ test-fast: venv ## Run the fast tier only (seconds)
 
 bench: $(BIN)/copier ## Time `copier copy --trust --defaults` (median of several runs)
 	$(BIN)/python bench/bench_copy.py
+
+bench-pipeline: $(BIN)/copier ## Time `make all` per framework and ONNX vs native inference (slow)
+	$(BIN)/python bench/bench_pipeline.py
 
 clean: ## Remove the test environments and build outputs
 	rm -rf $(VENV) $(CFF_VENV) build .pytest_cache

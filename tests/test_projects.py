@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import MATRIX, generate, make_venv, project_files, run
+from helpers import MATRIX, clean_env, generate, make_venv, project_files, run
 
 PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
 IDS = [f"{framework}-{domain}" for framework, domain in PROJECTS]
@@ -89,9 +90,64 @@ def test_project_installs_tests_and_runs_its_pipeline(
         training = json.loads((project / "models" / "classifier" / "training.json").read_text())
         assert training["provenance"]["data_sha256"]
         assert (project / "reports" / "figures" / "roc_curve.png").is_file()
+        check_release(project, python, framework, domain, env)
     # Raw data are never overwritten by a second run.
     before = raw.read_bytes()
     run(["make", "data", f"PYTHON={python}"], cwd=project, env=env)
     assert raw.read_bytes() == before
     out = run(["make", "check-metadata", f"PYTHON={python}"], cwd=project, env=env)
     assert "OK: no errors" in out
+
+
+def check_release(
+    project: Path, python: Path, framework: str, domain: str, env: dict[str, str]
+) -> None:
+    """The model release after `make all`, checked with the external validators."""
+    model_dir = project / "models" / "classifier"
+    checker = Path(__file__).with_name("release_checks.py")
+    summary = json.loads(
+        run([str(python), str(checker), str(project)], cwd=project, env=env, stdout_only=True)
+    )
+    assert summary["inputs"] == ["features"] and summary["outputs"] == ["signal_probability"]
+    assert {"inputs", "preprocessing", "provenance"} <= set(summary["metadata"])
+    assert summary["max_diff"] <= 1e-5
+    assert summary["card_license"] == "cc-by-4.0"
+    assert summary["card_metrics"] == ["accuracy", "roc_auc"]
+    if domain == "hep":
+        assert summary["hepdata_valid"], summary["hepdata_messages"]
+    else:
+        assert "hepdata_valid" not in summary
+    assert (model_dir / "cpp" / "classifier.h").is_file() == (framework == "scikit-learn")
+    out = run(["make", "validate-model", f"PYTHON={python}"], cwd=project, env=env)
+    assert "ok: onnxruntime reproduces the 100 reference outputs" in out
+    if framework == "scikit-learn":
+        assert "C++ export reproduces" in out
+    # A reuser's check fails loudly when a released file changed.
+    outputs = model_dir / "validation" / "expected_outputs.csv"
+    original = outputs.read_bytes()
+    outputs.write_bytes(original.replace(b"\n0.", b"\n1.", 1))
+    failed = subprocess.run(
+        ["make", "validate-model", f"PYTHON={python}"],
+        cwd=project,
+        env={**clean_env(), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode != 0
+    assert "model validation failed" in failed.stderr and "expected_outputs.csv" in failed.stderr
+    outputs.write_bytes(original)
+    # `make model-card` never overwrites a card edited by hand.
+    card = model_dir / "MODEL_CARD.md"
+    edited = card.read_text(encoding="utf-8") + "\nMy notes.\n"
+    card.write_text(edited, encoding="utf-8")
+    failed = subprocess.run(
+        ["make", "model-card", f"PYTHON={python}"],
+        cwd=project,
+        env={**clean_env(), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode != 0 and "edited by hand" in failed.stderr
+    assert card.read_text(encoding="utf-8") == edited

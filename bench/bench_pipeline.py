@@ -1,0 +1,142 @@
+"""Benchmark: `make all` of generated projects, and ONNX against native inference speed.
+
+For each framework, a HEP project is generated with the defaults and installed into a virtual
+environment from its pinned requirements (kept in build/bench/ between runs; installation is
+not timed). Then, per run, a fresh copy of the project runs `make all` (data, features, training,
+evaluation, ONNX export and validation, model card, HEPData submission). Finally the native model
+and onnxruntime score the same 10,000 events, each timed as the median of repeated calls.
+
+Targets (issue 4): `make all` under 30 s for scikit-learn and under 60 s for pytorch on a
+2-core machine; ONNX throughput at least the native model's on a 10k-row batch.
+Usage: python bench/bench_pipeline.py [--frameworks scikit-learn pytorch xgboost] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+import copier
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+WORK = TEMPLATE / "build" / "bench"
+TARGETS = {"scikit-learn": 30.0, "pytorch": 60.0}
+
+# Run with the project's Python: times the two ways of scoring 10k test events.
+THROUGHPUT = """
+import json, statistics, time
+import numpy as np
+from my_fair_analysis.data.table import read_table
+from my_fair_analysis.models import estimator, onnx_io
+x, _, _ = read_table(__import__("pathlib").Path("data/processed/test.csv"))
+x = np.resize(x, (10_000, x.shape[1])).astype(np.float32).astype(np.float64)
+model = estimator.load(__import__("pathlib").Path("models/classifier"))
+session = onnx_io.session(__import__("pathlib").Path("models/classifier/model.onnx"))
+def median_ms(call, repeat=30):
+    call()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter(); call(); times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+native = median_ms(lambda: estimator.predict_proba(model, x))
+onnx = median_ms(lambda: onnx_io.run(session, x))
+print(json.dumps({"native_ms": native, "onnx_ms": onnx}))
+"""
+
+
+def environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+
+def prepare(framework: str) -> tuple[Path, Path]:
+    """Generate the reference project and its installed virtual environment."""
+    source = WORK / f"{framework}-project"
+    shutil.rmtree(source, ignore_errors=True)
+    copier.run_copy(
+        str(TEMPLATE),
+        str(source),
+        data={"ml_framework": framework},
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        vcs_ref="HEAD",
+    )
+    env_dir = WORK / f"{framework}-venv"
+    python = env_dir / "bin" / "python"
+    stamp = env_dir / "requirements.txt"
+    requirements = (source / "requirements.txt").read_text(encoding="utf-8")
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != requirements:
+        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+        pip = [str(python), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=source, check=True)
+        stamp.write_text(requirements, encoding="utf-8")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], cwd=source, check=True
+    )
+    return source, python
+
+
+def time_make_all(source: Path, python: Path, run: int) -> float:
+    """Copy the project afresh, run `make all` in it; return seconds."""
+    project = WORK / f"run-{run}"
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(source, project)
+    env = {**environment(), "PATH": f"{python.parent}:{os.environ['PATH']}"}
+    start = time.perf_counter()
+    subprocess.run(
+        ["make", "all", f"PYTHON={python}"], cwd=project, env=env, check=True, capture_output=True
+    )
+    return time.perf_counter() - start
+
+
+def throughput(source: Path, python: Path) -> dict[str, float]:
+    env = {**environment(), "PATH": f"{python.parent}:{os.environ['PATH']}"}
+    subprocess.run(
+        ["make", "all", f"PYTHON={python}"], cwd=source, env=env, check=True, capture_output=True
+    )
+    out = subprocess.run(
+        [str(python), "-c", THROUGHPUT], cwd=source, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--frameworks", nargs="+", default=["scikit-learn", "pytorch", "xgboost"])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for framework in args.frameworks:
+        source, python = prepare(framework)
+        times = [time_make_all(source, python, run) for run in range(args.runs)]
+        speed = throughput(source, python)
+        target = TARGETS.get(framework)
+        median = statistics.median(times)
+        verdict = (
+            "-"
+            if target is None
+            else f"< {target:.0f} s: " + ("met" if median < target else "MISSED")
+        )
+        rows.append(
+            f"| {framework} | {median:.1f} s ({min(times):.1f}-{max(times):.1f}) | {verdict}"
+            f" | {speed['native_ms']:.2f} ms | {speed['onnx_ms']:.2f} ms | "
+            f"{speed['native_ms'] / speed['onnx_ms']:.2f} |"
+        )
+    print(f"`make all` (median of {args.runs} fresh runs) and inference on 10,000 events:\n")
+    print("| framework | make all | target | native | onnxruntime | ONNX speed / native |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

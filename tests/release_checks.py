@@ -1,0 +1,57 @@
+"""Check a generated project's model release with the external validators.
+
+Run by the full tier with the generated project's own Python (which has onnx, onnxruntime,
+huggingface_hub and, for HEP, hepdata-validator): `python release_checks.py PROJECT`. Prints a
+JSON summary; exits non-zero with the reason if any validator rejects a file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime
+from huggingface_hub import ModelCard
+
+
+def main(project: Path) -> dict[str, object]:
+    model_dir = project / "models" / "classifier"
+    model = onnx.load(model_dir / "model.onnx")
+    onnx.checker.check_model(model, full_check=True)
+    summary: dict[str, object] = {
+        "inputs": [i.name for i in model.graph.input],
+        "outputs": [o.name for o in model.graph.output],
+        "metadata": sorted(p.key for p in model.metadata_props),
+    }
+    inputs = np.loadtxt(
+        model_dir / "validation" / "reference_inputs.csv",
+        delimiter=",",
+        skiprows=1,
+        dtype=np.float32,
+        ndmin=2,
+    )
+    expected = np.loadtxt(model_dir / "validation" / "expected_outputs.csv", skiprows=1)
+    session = onnxruntime.InferenceSession(str(model_dir / "model.onnx"))
+    (scores,) = session.run(None, {"features": inputs})
+    summary["max_diff"] = float(np.max(np.abs(scores - expected)))
+    card = ModelCard.load(model_dir / "MODEL_CARD.md")
+    summary["card_license"] = card.data.license
+    summary["card_metrics"] = sorted(r.metric_type for r in card.data.eval_results or [])
+    archive = project / "hepdata" / "submission.tar.gz"
+    if archive.exists():
+        from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+        validator = FullSubmissionValidator(autoload_remote_schemas=False)
+        valid = validator.validate(archive=str(archive))
+        summary["hepdata_valid"] = valid
+        summary["hepdata_messages"] = {
+            Path(k).name: [m.message for m in v] for k, v in validator.get_messages().items()
+        }
+    return summary
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]))))
