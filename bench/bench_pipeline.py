@@ -76,10 +76,18 @@ def prepare(framework: str) -> tuple[Path, Path]:
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != requirements:
         venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
         pip = [str(python), "-m", "pip", "install", "-q"]
-        subprocess.run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=source, check=True)
+        subprocess.run(
+            [*pip, "--no-deps", "-r", "requirements.txt"],
+            cwd=source,
+            check=True,
+            capture_output=True,
+        )
         stamp.write_text(requirements, encoding="utf-8")
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], cwd=source, check=True
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "."],
+        cwd=source,
+        check=True,
+        capture_output=True,
     )
     return source, python
 

@@ -100,8 +100,10 @@ def card_text(root: Path) -> str:
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
     datasets = [str(d) for d in texts.get("datasets") or []]
     datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
+    # Without an identifier yet, the data set is named by its CITATION.cff reference.
+    datasets = datasets or [str(r["title"]) for r in data_refs if r.get("title")][:1]
     name = f"{citation.title} {config.section('model').get('name', directory.name)}"
-    dataset_name = datasets[0] if datasets else f"{citation.title} toy data set"
+    dataset_name = datasets[0] if datasets else f"{citation.title} data set"
     card_data = ModelCardData(
         license=hf_license(citation.data_license),
         library_name={"scikit-learn": "sklearn"}.get(estimator.LIBRARY, estimator.LIBRARY),
