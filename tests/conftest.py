@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import TEMPLATE, generate, make_venv
+from helpers import TEMPLATE, commit_all, generate, git, make_venv
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,16 @@ def cffconvert_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     )
     return python
+
+
+@pytest.fixture
+def template_repo(tmp_path: Path) -> Path:
+    """A git copy of the template's work tree, tagged 0.1.0."""
+    repo = tmp_path / "template"
+    shutil.copytree(
+        TEMPLATE, repo, ignore=shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__")
+    )
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "template")
+    git(repo, "tag", "0.1.0")
+    return repo

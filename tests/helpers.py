@@ -13,6 +13,14 @@ from typing import Any
 import copier
 
 TEMPLATE = Path(__file__).resolve().parents[1]
+COPIER = str(Path(sys.executable).with_name("copier"))
+#: A git identity for the commits the tests make (CI machines may have none).
+GIT_ID = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+}
 
 #: The answers every combination test varies, with their choices from copier.yml.
 MATRIX = {
@@ -93,3 +101,22 @@ def make_venv(path: Path) -> Path:
 def current_python() -> str:
     """The interpreter running the tests (it has copier and the fast-tier tools)."""
     return sys.executable
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd` with the test identity; return its output."""
+    return run(["git", *args], cwd=cwd, env=GIT_ID)
+
+
+def commit_all(cwd: Path, message: str) -> None:
+    """Stage everything and commit."""
+    git(cwd, "add", "-A")
+    git(cwd, "commit", "-q", "-m", message)
+
+
+def release(repo: Path, tag: str) -> None:
+    """A template change (a line at the end of the project README), committed and tagged."""
+    readme = repo / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + f"\n<!-- template {tag} -->\n")
+    commit_all(repo, f"release {tag}")
+    git(repo, "tag", tag)

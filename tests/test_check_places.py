@@ -10,45 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import TEMPLATE, clean_env, run
-
-COPIER = str(Path(sys.executable).with_name("copier"))
-GIT_ID = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    return run(["git", *args], cwd=cwd, env=GIT_ID)
-
-
-def commit_all(cwd: Path, message: str) -> None:
-    git(cwd, "add", "-A")
-    git(cwd, "commit", "-q", "-m", message)
-
-
-@pytest.fixture
-def template_repo(tmp_path: Path) -> Path:
-    """A git copy of the template's work tree, tagged 0.1.0."""
-    repo = tmp_path / "template"
-    shutil.copytree(
-        TEMPLATE, repo, ignore=shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__")
-    )
-    git(repo, "init", "-q", "-b", "main")
-    commit_all(repo, "template")
-    git(repo, "tag", "0.1.0")
-    return repo
-
-
-def release(repo: Path, tag: str) -> None:
-    """A template change, committed and tagged."""
-    readme = repo / "template" / "README.md.jinja"
-    readme.write_text(readme.read_text() + f"\n<!-- template {tag} -->\n")
-    commit_all(repo, f"release {tag}")
-    git(repo, "tag", tag)
+from helpers import COPIER, GIT_ID, clean_env, commit_all, git, release, run
 
 
 @pytest.mark.full

@@ -1,0 +1,282 @@
+"""`copier update` in real git repositories: each sentence of the README's "Updating your
+project" section is backed by a test here (or, for the metadata re-check, in
+test_check_places.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import COPIER, GIT_ID, clean_env, commit_all, git, release, run
+
+PACKAGE = "my_fair_analysis"
+
+
+def copy_at(template: Path, project: Path, tag: str, *data: str) -> None:
+    """`copier copy` of a tagged template version, then `git init` and a first commit."""
+    answers = [arg for item in data for arg in ("-d", item)]
+    run(
+        [
+            COPIER,
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            tag,
+            *answers,
+            str(template),
+            str(project),
+        ],
+        cwd=project.parent,
+    )
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "start from the template")
+
+
+def update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`copier update --trust --defaults` as a user runs it; the result, not asserted."""
+    return subprocess.run(  # noqa: PLW1510 - callers assert the exit code
+        [COPIER, "update", "--trust", "--defaults", *args],
+        cwd=project,
+        env={**clean_env(), **GIT_ID},
+        capture_output=True,
+        text=True,
+    )
+
+
+def digests(root: Path, below: str = "") -> dict[str, str]:
+    """sha256 of every file below `root / below` (the .git folder excepted)."""
+    base = root / below
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.full
+def test_update_applies_the_template_change_and_keeps_every_user_edit(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0")
+    src = project / "src" / PACKAGE
+
+    # The user's work: analysis code (their own and in a tooling file), a README paragraph,
+    # settings, data files, a trained model and its card.
+    edit(
+        src / "features" / "build_features.py",
+        "def stratified_split(",
+        "def my_cut(x):\n    return x\n\n\ndef stratified_split(",
+    )
+    edit(
+        src / "models" / "train_model.py",
+        "def train(root: Path) -> Path:",
+        "# My note on training.\ndef train(root: Path) -> Path:",
+    )
+    edit(project / "README.md", "\n## ", "\nOur analysis searches for a 125 GeV resonance.\n\n## ")
+    edit(project / "config" / "pipeline.yaml", "seed: 20260101", "seed: 7")
+    (project / "data" / "raw" / "events.csv").write_text("m_jj,label\n125.0,1\n")  # git-ignored
+    (project / "data" / "external" / "calibration.csv").write_text("a,b\n1,2\n")  # git-ignored
+    (project / "models" / "classifier" / "model.joblib").write_bytes(bytes(range(256)) * 8)
+    edit(project / "models" / "classifier" / "MODEL_CARD.md", "## Uses", "## Uses\n\nMy own words.")
+    commit_all(project, "my analysis")
+    before = digests(project)
+    readme_before = (project / "README.md").read_text()
+    train_before = (src / "models" / "train_model.py").read_text()
+
+    # The template's change: tooling it owns, and files that are now the user's.
+    template = template_repo / "template"
+    makefile = template / "Makefile.jinja"
+    makefile.write_text(makefile.read_text() + "\n# template 0.2.0: a new tooling line\n")
+    checker = template / "src" / "{{package_name}}" / "fair" / "cli.py"
+    checker.write_text(checker.read_text() + "\n# template 0.2.0: checker improved\n")
+    for owned in (
+        "src/{{package_name}}/features/build_features.py",
+        "config/pipeline.yaml.jinja",
+        "{% if include_docker %}Dockerfile{% endif %}.jinja",
+    ):
+        path = template / owned
+        path.write_text(path.read_text() + "\n# template 0.2.0 change\n")
+    release(template_repo, "0.2.0")  # also appends a line to the README
+
+    proc = update(project)
+    assert proc.returncode == 0, proc.stderr
+    assert "checking the metadata after update" in proc.stdout
+    after = digests(project)
+
+    # The template change is applied to the files the template owns ...
+    assert (project / "Makefile").read_text().endswith("# template 0.2.0: a new tooling line\n")
+    assert (src / "fair" / "cli.py").read_text().endswith("# template 0.2.0: checker improved\n")
+    assert (project / "Dockerfile").read_text().endswith("# template 0.2.0 change\n")
+    # ... merged with the user's edits there, byte for byte ...
+    assert (project / "README.md").read_text() == readme_before + "\n<!-- template 0.2.0 -->\n"
+    assert (src / "models" / "train_model.py").read_text() == train_before
+    # ... and never to the files that are the user's: analysis code, settings, data, models.
+    for name in (
+        f"src/{PACKAGE}/features/build_features.py",
+        "config/pipeline.yaml",
+        "data/raw/events.csv",
+        "data/external/calibration.csv",
+        "models/classifier/model.joblib",
+        "models/classifier/MODEL_CARD.md",
+    ):
+        assert after[name] == before[name], name
+    assert digests(project, "data") == {k: v for k, v in before.items() if k.startswith("data/")}
+    assert digests(project, "models") == {
+        k: v for k, v in before.items() if k.startswith("models/")
+    }
+    # Nothing else changed, nothing is left over.
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed == {
+        "Makefile",
+        "Dockerfile",
+        "README.md",
+        f"src/{PACKAGE}/fair/cli.py",
+        ".copier-answers.yml",
+    }
+    assert not [k for k in after if k.endswith(".rej")]
+
+
+@pytest.mark.full
+def test_same_line_changed_on_both_sides_leaves_markers_the_hook_refuses(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0")
+    line = "lint: ## Check code style and common errors with ruff"
+    edit(project / "Makefile", line, "lint: ## Lint (my wording)")
+    commit_all(project, "my wording")
+    edit(template_repo / "template" / "Makefile.jinja", line, "lint: ## Lint (template wording)")
+    release(template_repo, "0.2.0")
+
+    proc = update(project)
+    makefile = (project / "Makefile").read_text()
+    assert re.search(r"^<<<<<<< ", makefile, re.MULTILINE), proc.stdout + proc.stderr
+    assert "lint: ## Lint (my wording)" in makefile
+    assert "lint: ## Lint (template wording)" in makefile
+    assert re.search(r"^>>>>>>> ", makefile, re.MULTILINE)
+
+    # The project's pre-commit hook, as configured, on the merged tree: it fails on Makefile.
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: (r, h) for r in config["repos"] for h in r["hooks"]}
+    repo, hook = hooks["check-merge-conflict"]
+    assert repo["repo"] == "https://github.com/pre-commit/pre-commit-hooks"
+    assert hook["args"] == ["--assume-in-merge"]
+    # The same hook code from PyPI (this machine cannot clone from GitHub), at the same version.
+    installed = run(
+        [sys.executable, "-m", "pip", "show", "pre-commit-hooks"], cwd=project, stdout_only=True
+    )
+    assert f"Version: {repo['rev'].lstrip('v')}" in installed
+    files = git(project, "ls-files").split()
+    checked = subprocess.run(  # noqa: PLW1510
+        [str(Path(sys.executable).with_name("check-merge-conflict")), *hook["args"], *files],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 1
+    assert "Makefile:" in checked.stdout and "Merge conflict string" in checked.stdout
+    assert "README.md" not in checked.stdout
+
+
+@pytest.mark.full
+def test_changing_answers_adds_files_and_removes_none(template_repo: Path, tmp_path: Path) -> None:
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0", "ci=github", "include_docker=false")
+    (project / "notes.md").write_text("my notes\n")
+    (project / "src" / PACKAGE / "extra_analysis.py").write_text('"""Mine."""\n')
+    commit_all(project, "my files")
+    before = digests(project)
+
+    proc = update(project, "-d", "ci=both", "-d", "include_docker=true")
+    assert proc.returncode == 0, proc.stderr
+    after = digests(project)
+    added = set(after) - set(before)
+    assert added == {".gitlab-ci.yml", "Dockerfile", ".dockerignore"}
+    assert set(before) <= set(after)  # none removed
+    assert after["notes.md"] == before["notes.md"]
+    assert after[f"src/{PACKAGE}/extra_analysis.py"] == before[f"src/{PACKAGE}/extra_analysis.py"]
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["ci"] == "both" and answers["include_docker"] is True
+
+
+#: The scikit-learn hyperparameters of config/pipeline.yaml before 0.2.0.
+OLD_HYPERPARAMETERS = """\
+  # sklearn.ensemble.HistGradientBoostingClassifier
+  hyperparameters:
+    max_iter: 200
+    learning_rate: 0.1
+    max_leaf_nodes: 31
+    early_stopping: false"""
+
+
+@pytest.mark.full
+def test_migration_renames_hyperparameters_once_from_the_old_version(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """The 0.2.0 migration runs on the update from 0.1.0, and not on later updates."""
+    repo = template_repo
+    config = repo / "template" / "config" / "pipeline.yaml.jinja"
+    current = config.read_text()
+    block = current[current.index("  # sklearn.ensemble.GradientBoostingClassifier") :]
+    block = block[: block.index("    learning_rate: 0.1") + len("    learning_rate: 0.1")]
+    # Version 0.1.0 of the template had the HistGradientBoostingClassifier settings.
+    config.write_text(current.replace(block, OLD_HYPERPARAMETERS))
+    commit_all(repo, "0.1.0")
+    git(repo, "tag", "-f", "0.1.0")
+    config.write_text(current)
+    commit_all(repo, "0.2.0")
+    git(repo, "tag", "0.2.0")
+    release(repo, "0.3.0")
+
+    project = tmp_path / "analysis"
+    copy_at(repo, project, "0.1.0")
+    settings = project / "config" / "pipeline.yaml"
+    assert "max_iter: 200" in settings.read_text()
+    edit(settings, "seed: 20260101", "seed: 7  # my seed")
+    commit_all(project, "my seed")
+
+    proc = update(project, "--vcs-ref", "0.2.0")
+    assert proc.returncode == 0, proc.stderr
+    assert "copier4fair 0.2.0 migration: config/pipeline.yaml" in proc.stdout
+    text = settings.read_text()
+    assert "seed: 7  # my seed" in text
+    hyperparameters = yaml.safe_load(text)["model"]["hyperparameters"]
+    assert hyperparameters == {"n_estimators": 200, "learning_rate": 0.1, "max_depth": 5}
+    commit_all(project, "update to 0.2.0")
+
+    proc = update(project)  # to 0.3.0
+    assert proc.returncode == 0, proc.stderr
+    assert "0.2.0 migration" not in proc.stdout + proc.stderr
+    assert settings.read_text() == text
+    assert "<!-- template 0.3.0 -->" in (project / "README.md").read_text()
+
+
+@pytest.mark.full
+def test_update_on_a_dirty_work_tree_refuses_and_changes_nothing(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0")
+    edit(project / "README.md", "\n## ", "\nUncommitted work.\n\n## ")
+    (project / "draft.py").write_text("x = 1\n")
+    release(template_repo, "0.2.0")
+    before, status = digests(project), git(project, "status", "--porcelain")
+
+    proc = update(project)
+    assert proc.returncode != 0
+    assert "Destination repository is dirty; cannot continue." in proc.stderr
+    assert digests(project) == before
+    assert git(project, "status", "--porcelain") == status
