@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import TEMPLATE, run
+from packaging.version import Version
 
 
 def quick_start_commands() -> list[str]:
@@ -37,3 +40,58 @@ def test_quick_start_demo_on_a_fresh_copy(tmp_path: Path) -> None:
     out = run(["make", "demo"], cwd=clone, timeout=1800)
     assert re.search(r"\d+ passed", out), out[-2000:]
     assert (clone / "build" / "demo" / "CITATION.cff").is_file()
+
+
+def _owned_patterns_in_readme() -> set[str]:
+    """The backticked paths before the ': ' of each item of the README's 'Yours' list."""
+    text = (TEMPLATE / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Who owns which file") :]
+    section = section[section.index("Yours once generated") : section.index("The template's,")]
+    return {
+        pattern.replace("<package>", "*")
+        for item in section.split("\n- ")[1:]
+        for pattern in re.findall(r"`([^`]+)`", item.split(": ", 1)[0])
+    }
+
+
+def test_readme_ownership_policy_is_exactly_skip_if_exists() -> None:
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+    assert _owned_patterns_in_readme() == set(config["_skip_if_exists"])
+
+
+def test_every_owned_pattern_matches_generated_files(default_project: Path) -> None:
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+    files = [p.relative_to(default_project) for p in default_project.rglob("*") if p.is_file()]
+    for pattern in config["_skip_if_exists"]:
+        if pattern.endswith("/**"):
+            matched = [f for f in files if f.as_posix().startswith(pattern[:-2])]
+        else:
+            matched = [f for f in files if f.match(pattern)]
+        assert matched, f"_skip_if_exists pattern {pattern!r} matches no generated file"
+
+
+def test_min_copier_version_is_the_one_the_readme_states() -> None:
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+    major_minor = ".".join(config["_min_copier_version"].split(".")[:2])
+    assert f"Copier {major_minor} or newer is required" in (TEMPLATE / "README.md").read_text()
+
+
+def test_every_release_tag_is_pep440_with_a_changelog_entry() -> None:
+    shallow = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"],
+        cwd=TEMPLATE,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if shallow == "true":
+        pytest.skip("a shallow clone has no release tags")
+    tags = subprocess.run(
+        ["git", "tag", "--list"], cwd=TEMPLATE, capture_output=True, text=True, check=True
+    ).stdout.split()
+    changelog = (TEMPLATE / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (\S+) \(\d{4}-\d{2}-\d{2}\)$", changelog, flags=re.MULTILINE)
+    assert tags, "the template has no release tag"
+    for tag in tags:
+        assert str(Version(tag)) == tag, f"tag {tag} is not a canonical PEP 440 version"
+    assert sorted(tags, key=Version) == sorted(headings, key=Version)

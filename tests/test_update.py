@@ -91,7 +91,9 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     (project / "data" / "external" / "calibration.csv").write_text("a,b\n1,2\n")  # git-ignored
     (project / "models" / "classifier" / "model.joblib").write_bytes(bytes(range(256)) * 8)
     edit(project / "models" / "classifier" / "MODEL_CARD.md", "## Uses", "## Uses\n\nMy own words.")
+    (project / "references" / "README.md").unlink()  # a file of the user's, deleted
     commit_all(project, "my analysis")
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.1.0"
     before = digests(project)
     readme_before = (project / "README.md").read_text()
     train_before = (src / "models" / "train_model.py").read_text()
@@ -137,9 +139,13 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     assert digests(project, "models") == {
         k: v for k, v in before.items() if k.startswith("models/")
     }
+    # A deleted file of the user's comes back as the template has it now.
+    assert (project / "references" / "README.md").is_file()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
     # Nothing else changed, nothing is left over.
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed == {
+        "references/README.md",
         "Makefile",
         "Dockerfile",
         "README.md",
