@@ -34,7 +34,7 @@ test: venv ## Run the whole test suite: the fast tier, then the full tier
 test-fast: venv ## Run the fast tier only (seconds)
 	$(BIN)/python -m pytest -m "not full"
 
-bench: $(BIN)/copier ## Time `copier copy --trust --defaults` (median of several runs)
+bench: $(BIN)/copier ## Time `copier copy` and `copier update` (median of several runs)
 	$(BIN)/python bench/bench_copy.py
 
 bench-pipeline: $(BIN)/copier ## Time `make all` per framework and ONNX vs native inference (slow)
