@@ -25,7 +25,9 @@ venv: $(BIN)/copier $(CFF_VENV)/bin/cffconvert ## Create the test environments (
 demo: $(BIN)/copier ## Generate a project with all defaults in build/demo and run its tests
 	rm -rf build/demo
 	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD . build/demo
-	cd build/demo && $(PYTHON) -m venv .venv && .venv/bin/python -m pip install -q -e ".[test]" && .venv/bin/python -m pytest
+	cd build/demo && $(PYTHON) -m venv .venv \
+		&& .venv/bin/python -m pip install -q -r requirements.txt \
+		&& .venv/bin/python -m pip install -q -e ".[test]" && .venv/bin/python -m pytest
 
 test: venv ## Run the whole test suite: the fast tier, then the full tier
 	$(BIN)/python -m pytest -m "not full"

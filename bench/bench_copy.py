@@ -21,21 +21,12 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parents[1]
 
 
-def time_copy(copier: Path, dst: Path) -> float:
+def copy(copier: Path, template: Path, ref: str, dst: Path) -> float:
     """Run one `copier copy` as a user would (the CLI, tasks included); return seconds."""
     start = time.perf_counter()
     subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--trust",
-            "--defaults",
-            "--quiet",
-            "--vcs-ref",
-            "HEAD",
-            str(TEMPLATE),
-            str(dst),
-        ],
+        [str(copier), "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", ref]
+        + [str(template), str(dst)],
         check=True,
         capture_output=True,
     )
@@ -71,21 +62,7 @@ def update_times(copier: Path, tmp: Path, runs: int) -> list[float]:
     git(repo, "commit", "-q", "-am", "1.0.1")
     git(repo, "tag", "1.0.1")
     project = tmp / "project"
-    subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--trust",
-            "--defaults",
-            "--quiet",
-            "--vcs-ref",
-            "1.0.0",
-            str(repo),
-            str(project),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    copy(copier, repo, "1.0.0", project)
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "start")
@@ -118,7 +95,7 @@ def main() -> int:
     args = parser.parse_args()
     copier = Path(sys.executable).with_name("copier")
     with tempfile.TemporaryDirectory() as tmp:
-        copies = [time_copy(copier, Path(tmp) / f"p{i}") for i in range(args.runs)]
+        copies = [copy(copier, TEMPLATE, "HEAD", Path(tmp) / f"p{i}") for i in range(args.runs)]
         updates = update_times(copier, Path(tmp) / "update", args.runs)
     print(summary("copier copy --trust --defaults", copies))
     print(summary("copier update --trust --defaults", updates))

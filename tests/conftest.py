@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import TEMPLATE, commit_all, generate, git, make_venv
+from helpers import TEMPLATE, commit_all, copy_at, generate, git, make_venv
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +44,11 @@ def template_repo(tmp_path: Path) -> Path:
     commit_all(repo, "template")
     git(repo, "tag", "0.1.0")
     return repo
+
+
+@pytest.fixture
+def old_project(template_repo: Path, tmp_path: Path) -> Path:
+    """A git project generated with the defaults from the template's tag 0.1.0."""
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0")
+    return project

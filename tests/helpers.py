@@ -85,6 +85,20 @@ def run(
     return proc.stdout if stdout_only else proc.stdout + proc.stderr
 
 
+def attempt(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
+    """Run a command expected to fail (never through a shell); return the result unchecked."""
+    return subprocess.run(  # noqa: PLW1510 - the caller asserts the exit code
+        cmd,
+        cwd=cwd,
+        env={**clean_env(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def clean_env() -> dict[str, str]:
     """The environment of a user's shell: without the variables of an enclosing `make test`."""
     return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
@@ -120,3 +134,29 @@ def release(repo: Path, tag: str) -> None:
     readme.write_text(readme.read_text() + f"\n<!-- template {tag} -->\n")
     commit_all(repo, f"release {tag}")
     git(repo, "tag", tag)
+
+
+def copy_at(template: Path, project: Path, tag: str, *data: str) -> None:
+    """`copier copy` of a tagged template version, then `git init` and a first commit."""
+    answers = [arg for item in data for arg in ("-d", item)]
+    run(
+        [
+            COPIER,
+            "copy",
+            "--trust",
+            "--defaults",
+            "--vcs-ref",
+            tag,
+            *answers,
+            str(template),
+            str(project),
+        ],
+        cwd=project.parent,
+    )
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "start from the template")
+
+
+def update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`copier update --trust --defaults` as a user runs it; the result, not asserted."""
+    return attempt([COPIER, "update", "--trust", "--defaults", *args], cwd=project, env=GIT_ID)

@@ -4,38 +4,24 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import COPIER, GIT_ID, clean_env, commit_all, git, release, run
+from helpers import GIT_ID, attempt, commit_all, git, release, run, update
 
 
 @pytest.mark.full
 def test_update_rechecks_metadata_and_keeps_files_when_it_fails(
-    template_repo: Path, tmp_path: Path
+    template_repo: Path, old_project: Path
 ) -> None:
-    project = tmp_path / "analysis"
-    run(
-        [
-            COPIER,
-            "copy",
-            "--trust",
-            "--defaults",
-            "--vcs-ref",
-            "0.1.0",
-            str(template_repo),
-            str(project),
-        ],
-        cwd=tmp_path,
-    )
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "start")
+    project = old_project
 
     release(template_repo, "0.2.0")
-    out = run([COPIER, "update", "--trust", "--defaults"], cwd=project, env=GIT_ID)
+    first = update(project)
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
     assert "checking the metadata after update" in out and "OK: no errors" in out
     assert "template 0.2.0" in (project / "README.md").read_text()
     commit_all(project, "update to 0.2.0")
@@ -45,13 +31,7 @@ def test_update_rechecks_metadata_and_keeps_files_when_it_fails(
     citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
     commit_all(project, "bad version")
     release(template_repo, "0.3.0")
-    proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
-        [COPIER, "update", "--trust", "--defaults"],
-        cwd=project,
-        env={**clean_env(), **GIT_ID},
-        capture_output=True,
-        text=True,
-    )
+    proc = update(project)
     assert proc.returncode != 0
     output = proc.stdout + proc.stderr
     assert "ERROR   CITATION.cff: version: '1.0' is not a Semantic Version" in output
@@ -110,9 +90,7 @@ def test_pre_commit_hooks_of_the_project_run_the_checker(default_project: Path, 
     citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
     (project / "README.md.rej").write_text("@@ -1 +1 @@\n")
     git(project, "add", "-A")
-    proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
-        pre_commit, cwd=project, env={**clean_env(), **env}, capture_output=True, text=True
-    )
+    proc = attempt(pre_commit, cwd=project, env=env)
     assert proc.returncode == 1
     assert "'1.0' is not a Semantic Version" in proc.stdout
     assert "left-over .rej file" in proc.stdout

@@ -60,6 +60,7 @@ PACKAGE = {
     "config.py",
     "provenance.py",
     "files.py",
+    "step.py",
     "data/__init__.py",
     "data/download.py",
     "data/make_dataset.py",

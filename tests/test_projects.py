@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import MATRIX, clean_env, generate, make_venv, project_files, run
+from helpers import MATRIX, attempt, generate, make_venv, project_files, run
 
 PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
 IDS = [f"{framework}-{domain}" for framework, domain in PROJECTS]
@@ -126,14 +125,7 @@ def check_release(
     outputs = model_dir / "validation" / "expected_outputs.csv"
     original = outputs.read_bytes()
     outputs.write_bytes(original.replace(b"\n0.", b"\n1.", 1))
-    failed = subprocess.run(
-        ["make", "validate-model", f"PYTHON={python}"],
-        cwd=project,
-        env={**clean_env(), **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    failed = attempt(["make", "validate-model", f"PYTHON={python}"], cwd=project, env=env)
     assert failed.returncode != 0
     assert "model validation failed" in failed.stderr and "expected_outputs.csv" in failed.stderr
     outputs.write_bytes(original)
@@ -141,13 +133,6 @@ def check_release(
     card = model_dir / "MODEL_CARD.md"
     edited = card.read_text(encoding="utf-8") + "\nMy notes.\n"
     card.write_text(edited, encoding="utf-8")
-    failed = subprocess.run(
-        ["make", "model-card", f"PYTHON={python}"],
-        cwd=project,
-        env={**clean_env(), **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    failed = attempt(["make", "model-card", f"PYTHON={python}"], cwd=project, env=env)
     assert failed.returncode != 0 and "edited by hand" in failed.stderr
     assert card.read_text(encoding="utf-8") == edited

@@ -6,47 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import COPIER, GIT_ID, clean_env, commit_all, git, release, run
+from helpers import attempt, commit_all, copy_at, git, release, run, update
 
 PACKAGE = "my_fair_analysis"
-
-
-def copy_at(template: Path, project: Path, tag: str, *data: str) -> None:
-    """`copier copy` of a tagged template version, then `git init` and a first commit."""
-    answers = [arg for item in data for arg in ("-d", item)]
-    run(
-        [
-            COPIER,
-            "copy",
-            "--trust",
-            "--defaults",
-            "--vcs-ref",
-            tag,
-            *answers,
-            str(template),
-            str(project),
-        ],
-        cwd=project.parent,
-    )
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "start from the template")
-
-
-def update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`copier update --trust --defaults` as a user runs it; the result, not asserted."""
-    return subprocess.run(  # noqa: PLW1510 - callers assert the exit code
-        [COPIER, "update", "--trust", "--defaults", *args],
-        cwd=project,
-        env={**clean_env(), **GIT_ID},
-        capture_output=True,
-        text=True,
-    )
 
 
 def digests(root: Path, below: str = "") -> dict[str, str]:
@@ -67,10 +34,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 @pytest.mark.full
 def test_update_applies_the_template_change_and_keeps_every_user_edit(
-    template_repo: Path, tmp_path: Path
+    template_repo: Path, old_project: Path
 ) -> None:
-    project = tmp_path / "analysis"
-    copy_at(template_repo, project, "0.1.0")
+    project = old_project
     src = project / "src" / PACKAGE
 
     # The user's work: analysis code (their own and in a tooling file), a README paragraph,
@@ -157,10 +123,9 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
 
 @pytest.mark.full
 def test_same_line_changed_on_both_sides_leaves_markers_the_hook_refuses(
-    template_repo: Path, tmp_path: Path
+    template_repo: Path, old_project: Path
 ) -> None:
-    project = tmp_path / "analysis"
-    copy_at(template_repo, project, "0.1.0")
+    project = old_project
     line = "lint: ## Check code style and common errors with ruff"
     edit(project / "Makefile", line, "lint: ## Lint (my wording)")
     commit_all(project, "my wording")
@@ -186,11 +151,9 @@ def test_same_line_changed_on_both_sides_leaves_markers_the_hook_refuses(
     )
     assert f"Version: {repo['rev'].lstrip('v')}" in installed
     files = git(project, "ls-files").split()
-    checked = subprocess.run(  # noqa: PLW1510
+    checked = attempt(
         [str(Path(sys.executable).with_name("check-merge-conflict")), *hook["args"], *files],
         cwd=project,
-        capture_output=True,
-        text=True,
     )
     assert checked.returncode == 1
     assert "Makefile:" in checked.stdout and "Merge conflict string" in checked.stdout
@@ -272,10 +235,9 @@ def test_migration_renames_hyperparameters_once_from_the_old_version(
 
 @pytest.mark.full
 def test_update_on_a_dirty_work_tree_refuses_and_changes_nothing(
-    template_repo: Path, tmp_path: Path
+    template_repo: Path, old_project: Path
 ) -> None:
-    project = tmp_path / "analysis"
-    copy_at(template_repo, project, "0.1.0")
+    project = old_project
     edit(project / "README.md", "\n## ", "\nUncommitted work.\n\n## ")
     (project / "draft.py").write_text("x = 1\n")
     release(template_repo, "0.2.0")

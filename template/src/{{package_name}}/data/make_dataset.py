@@ -7,12 +7,12 @@ existing raw file is never overwritten, only checked against the manifest.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import ConfigError, load_config
+from ..config import load_config
+from ..step import run_step
 from . import manifest
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
@@ -49,15 +49,7 @@ def make_dataset(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        make_dataset(args.root)
-    except (ConfigError, DownloadError, manifest.ChecksumError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(make_dataset, __doc__, argv, (DownloadError,))
 
 
 if __name__ == "__main__":

@@ -7,16 +7,16 @@ processed tables keep the physical units of the raw data.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ..config import ConfigError, load_config
+from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table, write_table
+from ..step import run_step
 from ..visualization.plots import feature_distributions_figure
 
 
@@ -63,15 +63,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        build_features(args.root)
-    except (ConfigError, manifest.ChecksumError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(build_features, __doc__, argv)
 
 
 if __name__ == "__main__":

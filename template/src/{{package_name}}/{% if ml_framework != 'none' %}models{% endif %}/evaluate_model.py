@@ -3,7 +3,6 @@ ROC curve and score distributions (reports/figures)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -12,7 +11,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
 
-from ..config import ConfigError, load_config
+from ..config import load_config
+from ..step import run_step
 from ..visualization import plots
 
 
@@ -41,15 +41,7 @@ def evaluate(root: Path) -> dict[str, float]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        evaluate(args.root)
-    except (ConfigError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(evaluate, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ provenance; reference inputs and the expected outputs are saved beside the model
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -20,10 +19,11 @@ import numpy as np
 import onnx
 import onnxruntime
 
-from ..config import ConfigError, load_config
+from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_bytes, write_text
+from ..step import run_step
 from . import estimator, onnx_io, reference
 from .inputs import describe_inputs
 
@@ -122,18 +122,7 @@ def export(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        export(args.root)
-    except (ConfigError, manifest.ChecksumError, ExportError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except onnx_io.ModelInterfaceError as error:
-        print(f"error: the exported model is not valid: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(export, __doc__, argv, (ExportError, onnx_io.ModelInterfaceError))
 
 
 if __name__ == "__main__":

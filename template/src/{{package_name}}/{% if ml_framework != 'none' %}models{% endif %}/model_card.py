@@ -11,7 +11,6 @@ A card that was edited by hand since it was generated is never overwritten.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -25,6 +24,7 @@ from ..config import MODEL_CARD_FILE, ConfigError, load_config, load_model_card_
 from ..data import manifest
 from ..fair.sources import HF_LICENSES, MODEL_CARD, SourceError, read_citation
 from ..files import write_text
+from ..step import run_step
 from . import estimator, onnx_io, reference
 from .export_onnx import training_record
 from .inputs import describe_inputs
@@ -211,15 +211,7 @@ def write_model_card(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        write_model_card(args.root)
-    except (ConfigError, CardError, manifest.ChecksumError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(write_model_card, __doc__, argv, (CardError,))
 
 
 if __name__ == "__main__":

@@ -3,16 +3,16 @@ per event to reports/predictions.csv."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ..config import ConfigError, load_config
+from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
+from ..step import run_step
 from . import estimator
 
 
@@ -42,15 +42,7 @@ def predict(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        predict(args.root)
-    except (ConfigError, manifest.ChecksumError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(predict, __doc__, argv)
 
 
 if __name__ == "__main__":

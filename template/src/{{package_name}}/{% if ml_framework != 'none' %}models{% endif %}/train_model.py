@@ -3,7 +3,6 @@ provenance (models/<name>/training.json)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from ..config import ConfigError, load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..provenance import provenance
+from ..step import run_step
 from . import estimator
 
 
@@ -46,15 +46,7 @@ def train(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    args = parser.parse_args(argv)
-    try:
-        train(args.root)
-    except (ConfigError, manifest.ChecksumError, ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_step(train, __doc__, argv)
 
 
 if __name__ == "__main__":
