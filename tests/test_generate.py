@@ -77,6 +77,7 @@ PACKAGE = {
     "fair/cli.py",
     "fair/findings.py",
     "fair/rules.py",
+    "fair/scorecard.py",
     "fair/sources.py",
     "fair/spdx_licenses.txt",
 }

@@ -1,4 +1,4 @@
-"""FAIR tooling of the project: the metadata checker (and, later, the FAIR scorecard).
+"""FAIR tooling of the project: the metadata checker and the FAIR scorecard.
 
 Standard library and PyYAML only, so that it also runs in the Python that runs Copier.
 Run it with ``python -m <package>.fair --help``.
@@ -6,5 +6,6 @@ Run it with ``python -m <package>.fair --help``.
 
 from .checks import check_metadata
 from .findings import Finding, Report
+from .scorecard import Scorecard, scorecard
 
-__all__ = ["Finding", "Report", "check_metadata"]
+__all__ = ["Finding", "Report", "Scorecard", "check_metadata", "scorecard"]

@@ -285,6 +285,7 @@ def check_metadata(root: Path) -> Report:
     if citation is None:
         report.error(CITATION, "", "is missing", "restore it with `git checkout CITATION.cff`")
         return report
+    report.records[CITATION] = citation
     text = (root / CITATION).read_text(encoding="utf-8")
     _validate_schema(text, report)
     _structural_check(citation.raw, report)
@@ -307,6 +308,7 @@ def check_metadata(root: Path) -> Report:
             if required:
                 report.error(name, "", "is missing", fix)
             continue
+        report.records[name] = record
         _compare(citation, record, fix, report)
     for path in model_card_paths(root):
         try:
@@ -314,6 +316,7 @@ def check_metadata(root: Path) -> Report:
         except SourceError as error:
             report.error(error.file, "", error.message, "run `make model-card` to regenerate it")
             continue
+        report.records[card.file] = card
         card_fix = f"edit the YAML header of {card.file} or run `make model-card`"
         _compare(citation, card, card_fix, report)
     return report

@@ -1,4 +1,4 @@
-"""Command line of the FAIR tooling: ``python -m <package>.fair check-metadata``."""
+"""Command line of the FAIR tooling: ``python -m <package>.fair check-metadata|scorecard``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .checks import check_metadata
 from .findings import Report
+from .scorecard import Scorecard, scorecard
 
 
 def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
@@ -32,6 +33,37 @@ def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
         )
 
 
+STATUS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
+
+
+def print_scorecard(card: Scorecard, root: Path, stream=sys.stdout) -> None:
+    """Print the scorecard as a table, with the fix under every line that does not pass."""
+    print(f"FAIR scorecard of {root.resolve()}", file=stream)
+    print(f"  {'principle':9} {'subject':7} {'status':6} check / evidence", file=stream)
+    for check in card.checks:
+        print(
+            f"  {check.principle:9} {check.subject:7} {STATUS[check.status]:6} {check.title}: "
+            f"{check.evidence}",
+            file=stream,
+        )
+        if check.fix:
+            print(f"  {'':9} {'':7} {'':6} fix: {check.fix}", file=stream)
+    counts = card.counts()
+    verdict = "FAILED" if card.failed else "OK"
+    print(
+        f"  {verdict}: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail.",
+        file=stream,
+    )
+
+
+def write_json(data: dict, path: Path) -> None:
+    """Write JSON atomically (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a FAIR command; return the process exit code (0 ok, 1 errors found, 2 usage)."""
     parser = argparse.ArgumentParser(prog="python -m <package>.fair", description=__doc__)
@@ -45,10 +77,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument(
         "--strict", action="store_true", help="treat warnings (placeholders) as errors"
     )
+    fair = commands.add_parser(
+        "scorecard", help="score the project against the FAIR principles and the Les Houches items"
+    )
+    fair.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    fair.add_argument(
+        "--output",
+        type=Path,
+        default=Path("reports") / "fair.json",
+        help="where to write the JSON result, relative to --root (default reports/fair.json)",
+    )
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         print(f"error: --root {args.root}: no such folder", file=sys.stderr)
         return 2
+    if args.command == "scorecard":
+        card = scorecard(args.root)
+        print_scorecard(card, args.root)
+        write_json(card.as_dict(), args.root / args.output)
+        return 1 if card.failed else 0
     report = check_metadata(args.root)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

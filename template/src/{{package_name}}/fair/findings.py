@@ -26,10 +26,12 @@ class Finding:
 
 @dataclass
 class Report:
-    """All findings of one run, and which CITATION.cff schema validation ran."""
+    """All findings of one run, which CITATION.cff schema validation ran, and the records read
+    (file name to its parsed record, for the FAIR scorecard: no file is parsed twice)."""
 
     validation: str = ""
     findings: list[Finding] = field(default_factory=list)
+    records: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def error(self, file: str, field_: str, message: str, fix: str) -> None:
         """Record an error: invalid metadata."""
@@ -53,6 +55,10 @@ class Report:
     def ok(self) -> bool:
         """True when there is no error (warnings allowed)."""
         return not self.errors
+
+    def about(self, file: str) -> list[Finding]:
+        """The findings about one file."""
+        return [f for f in self.findings if f.file == file]
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as JSON-serialisable data."""

@@ -69,6 +69,8 @@ class Record:
     doi: str | None = None
     data_license: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The whole text, where later checks need more than the fields (model cards).
+    text: str = field(default="", repr=False)
 
 
 def _read_text(root: Path, name: str) -> str | None:
@@ -287,4 +289,5 @@ def read_model_card(root: Path, path: Path) -> Record:
         data_license=HF_LICENSES.get(license_name or "", license_name),
         doi=doi_id(str(doi)) if doi else None,
         raw=header,
+        text=text,
     )

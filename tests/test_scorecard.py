@@ -1,0 +1,138 @@
+"""The FAIR scorecard (`make fair`) of generated projects: table, JSON, exit code, and the
+lines that turn to fail when the model card or a licence is removed. (The full tier checks that
+the model lines pass after `make all`, in test_projects.py.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import attempt
+
+PACKAGE = "my_fair_analysis"
+#: Warnings a fresh project may show: identifiers only a real publication gives, and model
+#: files `make all` writes.
+EXPECTED_FRESH_WARNINGS = {
+    ("F1", "code"),  # code DOI
+    ("F1", "data"),  # data DOI
+    ("F1", "model"),  # model DOI
+    ("F4", "code"),  # public repository
+    ("A1", "code"),
+    ("A1.1", "code"),
+    ("A1.2", "code"),
+    ("R1.2", "code"),  # ORCID iDs
+    ("R1.2", "data"),  # make data
+    ("F2", "model"),  # make all: the model card
+    ("LH", "model"),
+    ("R1.2", "model"),
+    ("R1.3", "model"),
+}
+
+
+def scorecard(project: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """`make fair` in the project, with the Python running the tests."""
+    proc = attempt(["make", "fair", f"PYTHON={sys.executable}"], cwd=project)
+    return proc, json.loads((project / "reports" / "fair.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def fresh(default_project: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(default_project, tmp_path / "p"))
+
+
+def test_fresh_project_passes_but_for_identifiers_and_the_model_to_build(fresh: Path) -> None:
+    proc, result = scorecard(fresh)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    statuses = {(c["principle"], c["subject"], c["title"]): c["status"] for c in result["checks"]}
+    assert "fail" not in statuses.values()
+    warned = {(p, s) for (p, s, _), status in statuses.items() if status == "warn"}
+    assert warned <= EXPECTED_FRESH_WARNINGS
+    # Every principle of the seeds' list and every Les Houches item has a line.
+    principles = {p for p, _, _ in statuses}
+    assert principles >= {
+        "F1", "F2", "F3", "F4", "A1", "A1.1", "A1.2", "A2", "I1", "I2", "I3",
+        "R1", "R1.1", "R1.2", "R1.3", "LH",
+    }  # fmt: skip
+    assert {s for _, s, _ in statuses} == {"code", "data", "model"}
+    lh = {t for p, _, t in statuses if p == "LH"}
+    assert len(lh) == 6
+    # The terminal table: one line per check, the fix under each that does not pass.
+    lines = [
+        line for line in proc.stdout.splitlines() if line.startswith("  ") and "fix:" not in line
+    ]
+    assert len(lines) == len(result["checks"]) + 2  # header and verdict
+    assert proc.stdout.count("fix: ") == sum(c["status"] != "pass" for c in result["checks"])
+    assert result["summary"] == {
+        s: sum(c["status"] == s for c in result["checks"]) for s in ("pass", "warn", "fail")
+    }
+
+
+@pytest.mark.parametrize(
+    ("remove", "failing"),
+    [
+        (
+            "models/classifier/MODEL_CARD.md",
+            {
+                ("F2", "model"),
+                ("LH", "model", "inputs, outputs and preprocessing documented"),
+                ("LH", "model", "licence"),
+                ("R1.1", "model"),
+            },
+        ),
+        ("LICENSE", {("R1.1", "code")}),
+        (
+            "LICENSES/CC-BY-4.0.txt",
+            {("R1.1", "data"), ("R1.1", "model"), ("LH", "model", "licence")},
+        ),
+        ("data/README.md", {("A2", "data")}),
+    ],
+)
+def test_removing_a_file_fails_the_right_lines(
+    fresh: Path, remove: str, failing: set[tuple[str, ...]]
+) -> None:
+    (fresh / remove).unlink()
+    proc, result = scorecard(fresh)
+    assert proc.returncode != 0 and "Error 1" in proc.stderr  # the scorecard exited 1
+    failed = {
+        (c["principle"], c["subject"], c["title"])
+        if c["principle"] == "LH"
+        else (c["principle"], c["subject"])
+        for c in result["checks"]
+        if c["status"] == "fail"
+    }
+    assert failed == failing
+    assert "FAILED" in proc.stdout
+
+
+def test_the_scorecard_reads_no_metadata_file_the_checker_has_read(fresh: Path) -> None:
+    """The scorecard reuses the checker's parsed records: running it reads every metadata
+    file exactly as often as the checker alone does."""
+    script = f"""
+import collections, json, pathlib, sys
+sys.path.insert(0, {str(fresh / "src")!r})
+reads = collections.Counter()
+original = pathlib.Path.read_text
+def counting(self, *args, **kwargs):
+    reads[self.name] += 1
+    return original(self, *args, **kwargs)
+pathlib.Path.read_text = counting
+from {PACKAGE}.fair.checks import check_metadata
+from {PACKAGE}.fair.scorecard import scorecard
+root = pathlib.Path({str(fresh)!r})
+check_metadata(root)
+checker = dict(reads)
+reads.clear()
+scorecard(root)
+print(json.dumps([checker, dict(reads)]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    checker, card = json.loads(out)
+    metadata = ("CITATION.cff", "codemeta.json", ".zenodo.json", "pyproject.toml", "MODEL_CARD.md")
+    assert all(checker.get(name) for name in metadata), checker
+    assert {n: card.get(n) for n in metadata} == {n: checker.get(n) for n in metadata}
