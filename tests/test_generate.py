@@ -106,7 +106,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
     if answers["ml_framework"] != "none":
         files |= {f"src/{package}/{name}" for name in MODEL_PACKAGE}
         files |= {"tests/test_models.py", "models/classifier/MODEL_CARD.md"}
-        files.add("config/model_card.yaml")
+        files |= {"config/model_card.yaml", "docs/model.md"}
         if answers["ml_framework"] == "scikit-learn":
             files |= {f"src/{package}/models/export_cpp.py", f"src/{package}/models/score.cc"}
         if answers["domain"] == "hep":

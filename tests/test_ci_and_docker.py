@@ -1,0 +1,51 @@
+"""The generated CI files and Dockerfile, checked with their linters (offline): GitHub Actions
+and GitLab CI files against check-jsonschema's built-in schemas, Dockerfiles with hadolint."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import MATRIX, generate, run
+
+BIN = Path(sys.executable).parent
+#: What every CI of the project runs (issue: lint, tests, metadata, scorecard, pipeline).
+CI_STEPS = ("make lint", "make test", "make metadata", "make fair", "make all")
+
+
+@pytest.mark.parametrize("ci", MATRIX["ci"])
+def test_ci_files_are_valid_and_run_every_check(tmp_path: Path, ci: str) -> None:
+    project = generate(tmp_path / "p", ci=ci)
+    github = project / ".github" / "workflows" / "ci.yml"
+    gitlab = project / ".gitlab-ci.yml"
+    assert github.is_file() == (ci in ("github", "both"))
+    assert gitlab.is_file() == (ci in ("gitlab", "both"))
+    for path, schema in ((github, "vendor.github-workflows"), (gitlab, "vendor.gitlab-ci")):
+        if not path.is_file():
+            continue
+        out = run(
+            [str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(path)], cwd=project
+        )
+        assert "ok -- validation done" in out
+        text = path.read_text(encoding="utf-8")
+        for step in CI_STEPS:
+            assert step in text, f"{path.name} does not run {step}"
+        yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("framework", "python_version"),
+    list(itertools.product(MATRIX["ml_framework"], ["3.11"])) + [("scikit-learn", "3.13")],
+)
+def test_dockerfile_passes_hadolint(tmp_path: Path, framework: str, python_version: str) -> None:
+    project = generate(tmp_path / "p", ml_framework=framework, python_version=python_version)
+    dockerfile = project / "Dockerfile"
+    out = run([str(BIN / "hadolint"), "--no-color", str(dockerfile)], cwd=project)
+    assert out.strip() == ""
+    text = dockerfile.read_text(encoding="utf-8")
+    assert f"FROM python:{python_version}-slim-bookworm" in text
+    assert "USER 1000:1000" in text and 'CMD ["make", "all"]' in text
+    assert "-r requirements.txt" in text

@@ -1,0 +1,111 @@
+"""The generated pre-commit configuration, run for real with `pre-commit run --all-files`.
+
+Users get the conventional configuration (hook repositories on GitHub at pinned revs). This
+machine cannot clone from GitHub, so the test runs the same hooks from their PyPI releases at
+the same versions: each remote hook becomes a local hook with the package's console script,
+the configured arguments and file types. Every hook of the configuration must be mapped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import GIT_ID, attempt, commit_all, generate, git, run
+
+#: repository -> PyPI package at the same version.
+PACKAGES = {
+    "https://github.com/pre-commit/pre-commit-hooks": "pre-commit-hooks=={}",
+    "https://github.com/astral-sh/ruff-pre-commit": "ruff=={}",
+    "https://github.com/kynan/nbstripout": "nbstripout=={}",
+}
+#: hook id -> how the repository's own manifest runs it (entry and file selection).
+HOOKS = {
+    "check-added-large-files": {"entry": "check-added-large-files"},
+    "check-case-conflict": {"entry": "check-case-conflict"},
+    "check-merge-conflict": {"entry": "check-merge-conflict", "types": ["text"]},
+    "check-json": {"entry": "check-json", "types": ["json"]},
+    "check-toml": {"entry": "check-toml", "types": ["toml"]},
+    "check-yaml": {"entry": "check-yaml", "types": ["yaml"]},
+    "end-of-file-fixer": {"entry": "end-of-file-fixer", "types": ["text"]},
+    "trailing-whitespace": {"entry": "trailing-whitespace-fixer", "types": ["text"]},
+    "ruff-check": {
+        "entry": "ruff check --force-exclude",
+        "types_or": ["python", "pyi", "jupyter"],
+        "require_serial": True,
+    },
+    "ruff-format": {
+        "entry": "ruff format --force-exclude",
+        "types_or": ["python", "pyi", "jupyter"],
+        "require_serial": True,
+    },
+    "nbstripout": {"entry": "nbstripout", "types": ["jupyter"]},
+}
+
+
+def offline_config(config: dict) -> dict:
+    """The same hooks, installed from PyPI instead of cloned from GitHub."""
+    repos = []
+    for repo in config["repos"]:
+        if repo["repo"] == "local":
+            repos.append(repo)
+            continue
+        version = str(repo["rev"]).removeprefix("v")
+        package = PACKAGES[repo["repo"]].format(version)
+        hooks = []
+        for hook in repo["hooks"]:
+            local = {"id": hook["id"], "name": hook["id"], "language": "python"}
+            local.update(HOOKS[hook["id"]])
+            local["additional_dependencies"] = [package]
+            for key in ("args", "files", "exclude"):
+                if key in hook:
+                    local[key] = hook[key]
+            hooks.append(local)
+        repos.append({"repo": "local", "hooks": hooks})
+    return {**config, "repos": repos}
+
+
+@pytest.mark.full
+@pytest.mark.parametrize("framework", ["scikit-learn", "none"])
+def test_pre_commit_run_all_files_passes_on_a_fresh_project(tmp_path: Path, framework: str) -> None:
+    project = generate(tmp_path / "p", ml_framework=framework)
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    offline = offline_config(config)
+    names = [h["name"] for r in offline["repos"] for h in r["hooks"]]
+    ids = {h["id"] for r in offline["repos"] for h in r["hooks"]}
+    assert {"check-merge-conflict", "ruff-check", "ruff-format", "nbstripout"} <= ids
+    assert {"check-metadata", "no-rej-files"} <= ids
+    config_file = tmp_path / "offline-pre-commit-config.yaml"
+    config_file.write_text(yaml.safe_dump(offline, sort_keys=False))
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "start")
+    env = {**GIT_ID, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
+    pre_commit = [
+        str(Path(sys.executable).with_name("pre-commit")),
+        "run",
+        "--all-files",
+        "--show-diff-on-failure",
+        "--config",
+        str(config_file),
+    ]
+    out = run(pre_commit, cwd=project, env=env, timeout=1800)
+    for name in names:
+        assert name in out, f"hook {name!r} did not run"
+    assert "Failed" not in out
+    assert git(project, "status", "--porcelain") == ""  # no hook changed a file
+
+    # A notebook saved with outputs: nbstripout strips them, and the run fails to say so.
+    notebook = next((project / "notebooks").glob("*.ipynb"))
+    data = json.loads(notebook.read_text())
+    index = next(i for i, c in enumerate(data["cells"]) if c["cell_type"] == "code")
+    data["cells"][index]["outputs"] = [
+        {"output_type": "stream", "name": "stdout", "text": ["42\n"]}
+    ]
+    data["cells"][index]["execution_count"] = 1
+    notebook.write_text(json.dumps(data, indent=1) + "\n")
+    proc = attempt(pre_commit, cwd=project, env=env, timeout=1800)
+    assert proc.returncode == 1
+    assert json.loads(notebook.read_text())["cells"][index]["outputs"] == []
