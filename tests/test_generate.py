@@ -112,7 +112,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
         if answers["domain"] == "hep":
             files.add(f"src/{package}/models/hepdata_submission.py")
     if answers["ci"] in ("github", "both"):
-        files.add(".github/workflows/ci.yml")
+        files |= {".github/workflows/ci.yml", ".github/dependabot.yml", ".github/zizmor.yml"}
     if answers["ci"] in ("gitlab", "both"):
         files.add(".gitlab-ci.yml")
     if answers["include_docker"]:
@@ -133,7 +133,9 @@ def assert_rendered_cleanly(root: Path) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         if path.name not in RUNTIME_TEMPLATES:
-            assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path}"
+            # `${{ ... }}` is a GitHub Actions expression, not Jinja.
+            unrendered = re.search(r"(?<!\$)\{\{|\{%", text)
+            assert not unrendered, f"unrendered Jinja in {path}"
         if path.name != ".gitkeep":
             assert text.strip(), f"empty file {path}"
 

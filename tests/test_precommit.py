@@ -21,6 +21,9 @@ PACKAGES = {
     "https://github.com/pre-commit/pre-commit-hooks": "pre-commit-hooks=={}",
     "https://github.com/astral-sh/ruff-pre-commit": "ruff=={}",
     "https://github.com/kynan/nbstripout": "nbstripout=={}",
+    "https://github.com/pre-commit/mirrors-mypy": "mypy=={}",
+    "https://github.com/codespell-project/codespell": "codespell=={}",
+    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor=={}",
 }
 #: hook id -> how the repository's own manifest runs it (entry and file selection).
 HOOKS = {
@@ -43,6 +46,14 @@ HOOKS = {
         "require_serial": True,
     },
     "nbstripout": {"entry": "nbstripout", "types": ["jupyter"]},
+    "mypy": {
+        "entry": "mypy",
+        "args": ["--ignore-missing-imports"],
+        "types_or": ["python", "pyi"],
+        "require_serial": True,
+    },
+    "codespell": {"entry": "codespell", "types": ["text"]},
+    "zizmor": {"entry": "zizmor", "files": r"^\.github/.*\.ya?ml$"},
 }
 
 
@@ -59,7 +70,7 @@ def offline_config(config: dict) -> dict:
         for hook in repo["hooks"]:
             local = {"id": hook["id"], "name": hook["id"], "language": "python"}
             local.update(HOOKS[hook["id"]])
-            local["additional_dependencies"] = [package]
+            local["additional_dependencies"] = [package, *hook.get("additional_dependencies", [])]
             for key in ("args", "files", "exclude"):
                 if key in hook:
                     local[key] = hook[key]
@@ -69,14 +80,19 @@ def offline_config(config: dict) -> dict:
 
 
 @pytest.mark.full
-@pytest.mark.parametrize("framework", ["scikit-learn", "none"])
-def test_pre_commit_run_all_files_passes_on_a_fresh_project(tmp_path: Path, framework: str) -> None:
-    project = generate(tmp_path / "p", ml_framework=framework)
+@pytest.mark.parametrize(
+    ("framework", "ci"), [("scikit-learn", "github"), ("pytorch", "gitlab"), ("none", "both")]
+)
+def test_pre_commit_run_all_files_passes_on_a_fresh_project(
+    tmp_path: Path, framework: str, ci: str
+) -> None:
+    project = generate(tmp_path / "p", ml_framework=framework, ci=ci)
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
     offline = offline_config(config)
     names = [h["name"] for r in offline["repos"] for h in r["hooks"]]
     ids = {h["id"] for r in offline["repos"] for h in r["hooks"]}
-    assert {"check-merge-conflict", "ruff-check", "ruff-format", "nbstripout"} <= ids
+    assert {"check-merge-conflict", "ruff-check", "ruff-format", "nbstripout", "mypy"} <= ids
+    assert {"codespell"} <= ids
     assert {"check-metadata", "no-rej-files"} <= ids
     config_file = tmp_path / "offline-pre-commit-config.yaml"
     config_file.write_text(yaml.safe_dump(offline, sort_keys=False))

@@ -96,6 +96,19 @@ def test_project_installs_tests_and_runs_its_pipeline(
     assert raw.read_bytes() == before
     out = run(["make", "check-metadata", f"PYTHON={python}"], cwd=project, env=env)
     assert "OK: no errors" in out
+    # The documentation builds with warnings as errors, with the README, the model card and
+    # its figures.
+    run([str(python), "-m", "pip", "install", "-q", "-e", ".[docs]"], cwd=project, timeout=1800)
+    run(["make", "docs", f"PYTHON={python}"], cwd=project, env=env)
+    html = project / "docs" / "_build" / "html"
+    assert "Running the analysis" in (html / "index.html").read_text()
+    if framework != "none":
+        model = (html / "model.html").read_text()
+        assert "Inputs" in model and model.count("<img") == 3
+        assert {p.name for p in (html / "_images").iterdir()} >= {
+            "roc_curve.png",
+            "score_distribution.png",
+        }
 
 
 def check_release(

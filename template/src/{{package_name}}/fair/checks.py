@@ -46,8 +46,8 @@ _CFF_STRINGS = ("cff-version", "message", "title", "abstract", "version", "doi",
 def _validate_schema(text: str, report: Report) -> None:
     """Validate CITATION.cff against the CFF JSON schema with cffconvert, or structurally."""
     try:
-        from cffconvert import Citation  # type: ignore[import-not-found]
-        from cffconvert.version import __version__ as cffconvert_version  # type: ignore
+        from cffconvert import Citation
+        from cffconvert.version import __version__ as cffconvert_version
     except ImportError:
         report.validation = (
             "built-in structural check of CITATION.cff (install cffconvert for the full "

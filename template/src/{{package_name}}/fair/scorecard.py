@@ -504,7 +504,7 @@ def _model(
         )
     )
     validation = [released(f) for f in RELEASE_FILES[1:]]
-    worst = (
+    worst: Status = (
         "fail"
         if any(s == "fail" for s, _ in validation)
         else ("warn" if any(s == "warn" for s, _ in validation) else "pass")

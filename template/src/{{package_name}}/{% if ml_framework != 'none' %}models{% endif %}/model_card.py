@@ -104,6 +104,9 @@ def card_text(root: Path) -> str:
     datasets = datasets or [str(r["title"]) for r in data_refs if r.get("title")][:1]
     name = f"{citation.title} {config.section('model').get('name', directory.name)}"
     dataset_name = datasets[0] if datasets else f"{citation.title} data set"
+    extra: dict[str, Any] = {"model_version": citation.version}
+    if citation.doi:
+        extra["doi"] = citation.doi
     card_data = ModelCardData(
         license=hf_license(citation.data_license),
         library_name={"scikit-learn": "sklearn"}.get(estimator.LIBRARY, estimator.LIBRARY),
@@ -125,8 +128,7 @@ def card_text(root: Path) -> str:
             for metric, label in METRIC_NAMES.items()
             if metric in metrics
         ],
-        model_version=citation.version,
-        **({"doi": citation.doi} if citation.doi else {}),
+        **extra,
     )
     figures_dir = config.path("reports", "figures_dir")
     figures = [
