@@ -1,15 +1,13 @@
-"""The one metadata checker in each of its places: after `copier update` (the migration), in
-`make metadata`, and in the generated project's pre-commit hook."""
+"""The one metadata checker in each of its places: after `copier update` (the migration) and in
+`make metadata` (its pre-commit hook: test_precommit.py)."""
 
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import GIT_ID, attempt, commit_all, git, release, run, update
+from helpers import commit_all, release, run, update
 
 
 @pytest.mark.full
@@ -62,35 +60,3 @@ def test_make_metadata_regenerates_derived_files(
     assert "OK: no errors" in out
     assert '"version": "0.2.0"' in (project / "codemeta.json").read_text()
     assert '"version": "0.2.0"' in (project / ".zenodo.json").read_text()
-
-
-@pytest.mark.full
-def test_pre_commit_hooks_of_the_project_run_the_checker(default_project: Path, tmp_path: Path):
-    """The project's local hooks (installed from PyPI, so this runs offline from GitHub)."""
-    project = Path(shutil.copytree(default_project, tmp_path / "p"))
-    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
-    local = {"repos": [r for r in config["repos"] if r["repo"] == "local"]}
-    hook_ids = {h["id"] for r in local["repos"] for h in r["hooks"]}
-    assert {"check-metadata", "no-rej-files"} <= hook_ids
-    (tmp_path / "local-hooks.yaml").write_text(yaml.safe_dump(local))
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "start")
-    env = {**GIT_ID, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
-    pre_commit = [
-        str(Path(sys.executable).with_name("pre-commit")),
-        "run",
-        "--all-files",
-        "--config",
-        str(tmp_path / "local-hooks.yaml"),
-    ]
-    out = run(pre_commit, cwd=project, env=env, timeout=1200)
-    assert "FAIR metadata check" in out and "Passed" in out
-
-    citation = project / "CITATION.cff"
-    citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
-    (project / "README.md.rej").write_text("@@ -1 +1 @@\n")
-    git(project, "add", "-A")
-    proc = attempt(pre_commit, cwd=project, env=env)
-    assert proc.returncode == 1
-    assert "'1.0' is not a Semantic Version" in proc.stdout
-    assert "left-over .rej file" in proc.stdout
