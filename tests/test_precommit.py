@@ -81,7 +81,8 @@ def offline_config(config: dict) -> dict:
 
 @pytest.mark.full
 @pytest.mark.parametrize(
-    ("framework", "ci"), [("scikit-learn", "github"), ("pytorch", "gitlab"), ("none", "both")]
+    ("framework", "ci"),
+    [("scikit-learn", "github"), ("pytorch", "gitlab"), ("none", "both"), ("xgboost", "none")],
 )
 def test_pre_commit_run_all_files_passes_on_a_fresh_project(
     tmp_path: Path, framework: str, ci: str
