@@ -24,6 +24,13 @@ def train(root: Path) -> Path:
     x, y, names = read_table(train_file)
     section = config.section("model")
     hyperparameters = dict(section.get("hyperparameters") or {})
+    unknown = sorted(set(hyperparameters) - estimator.HYPERPARAMETERS)
+    if unknown:
+        raise ConfigError(
+            f"config/pipeline.yaml: model.hyperparameters: {', '.join(unknown)} "
+            f"{'is' if len(unknown) == 1 else 'are'} not a setting of {estimator.LIBRARY}; "
+            f"known: {', '.join(sorted(estimator.HYPERPARAMETERS))}"
+        )
     try:
         model = estimator.fit(x, y, hyperparameters, config.seed)
     except TypeError as error:  # an unknown or misspelt hyperparameter

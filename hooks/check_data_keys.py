@@ -1,0 +1,53 @@
+"""Refuse `-d key=value` answers whose key is not a question of the template.
+
+Copier ignores an unknown `-d` key silently, so a typo (`-d projectname=...`) would give a
+project with the default instead of the user's answer. Copier runs this first after a copy or an
+update, with the keys given and the template folder; it names each unknown key, suggests the
+nearest question and exits 2. (After a copy into a new folder, Copier then removes the folder:
+the user wrote nothing in it yet.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def questions(template: Path) -> list[str]:
+    """The question names of copier.yml (not the settings `_...`, not the computed values)."""
+    config = yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8"))
+    return [
+        key
+        for key, spec in config.items()
+        if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--template", type=Path, required=True, help="the template folder")
+    parser.add_argument("--keys", required=True, help="JSON list of the -d keys given")
+    args = parser.parse_args(argv)
+    known = questions(args.template)
+    unknown = [key for key in json.loads(args.keys) if key not in known]
+    for key in unknown:
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" Did you mean -d {close[0]}=...?" if close else ""
+        print(f"copier4fair: -d {key}: copier4fair has no question '{key}'.{hint}", file=sys.stderr)
+    if unknown:
+        print(
+            "copier4fair: the questions are: " + ", ".join(known) + ". Run the command again "
+            "with the right names (see the README, 'Questions').",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
