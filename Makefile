@@ -30,11 +30,11 @@ demo: $(BIN)/copier ## Generate a project with all defaults in build/demo and ru
 		&& .venv/bin/python -m pip install -q -e ".[test]" && .venv/bin/python -m pytest
 
 test: venv ## Run the whole test suite: the fast tier, then the full tier
-	$(BIN)/python -m pytest -m "not full"
+	$(BIN)/python -m pytest -m "not full" -n 2
 	$(BIN)/python -m pytest -m full -n 2
 
 test-fast: venv ## Run the fast tier only (seconds)
-	$(BIN)/python -m pytest -m "not full"
+	$(BIN)/python -m pytest -m "not full" -n 2
 
 bench: $(BIN)/copier ## Time `copier copy` and `copier update` (median of several runs)
 	$(BIN)/python bench/bench_copy.py
