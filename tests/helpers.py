@@ -43,7 +43,9 @@ def combo_id(answers: dict[str, Any]) -> str:
     return f"{answers['domain']}-{answers['ml_framework']}-{answers['ci']}-{docker}"
 
 
-def generate(dst: Path, vcs_ref: str | None = "HEAD", **data: Any) -> Path:
+def generate(
+    dst: Path, vcs_ref: str | None = "HEAD", skip_tasks: bool = False, **data: Any
+) -> Path:
     """Generate a project from the template's work tree (uncommitted changes included)."""
     copier.run_copy(
         str(TEMPLATE),
@@ -53,8 +55,25 @@ def generate(dst: Path, vcs_ref: str | None = "HEAD", **data: Any) -> Path:
         unsafe=True,
         quiet=True,
         vcs_ref=vcs_ref,
+        skip_tasks=skip_tasks,
     )
     return dst
+
+
+def free_text_questions() -> list[str]:
+    """The free-text questions of copier.yml (no choices; computed values are not asked)."""
+    import yaml
+
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+    return sorted(
+        name
+        for name, spec in config.items()
+        if not name.startswith("_")
+        and isinstance(spec, dict)
+        and spec.get("type") == "str"
+        and spec.get("when") is not False
+        and "choices" not in spec
+    )
 
 
 def project_files(root: Path) -> set[str]:

@@ -19,24 +19,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 import yaml
-from helpers import TEMPLATE, make_venv
+from helpers import free_text_questions, generate, make_venv
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from validate_pyproject import api as pyproject_api
 
-CONFIG = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
-QUESTIONS = sorted(
-    name
-    for name, spec in CONFIG.items()
-    if not name.startswith("_")
-    and isinstance(spec, dict)
-    and spec.get("type") == "str"
-    and spec.get("when") is not False
-    and "choices" not in spec
-)
+QUESTIONS = free_text_questions()
 SPECIAL = [
     "",
     " ",
@@ -87,16 +77,8 @@ class Outcomes:
 def check_example(answers: dict[str, Any], outcomes: Outcomes) -> None:
     dst = outcomes.root / f"p{len(outcomes.projects) + outcomes.refused}"
     try:
-        copier.run_copy(
-            str(TEMPLATE),
-            str(dst),
-            data=answers,
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-            vcs_ref="HEAD",
-            skip_tasks=True,  # the metadata check runs below, with cffconvert
-        )
+        # The metadata check task is skipped: cffconvert validates below, in bulk.
+        generate(dst, skip_tasks=True, **answers)
     except ValueError as error:
         message = str(error)
         assert message.startswith("Validation error for question '"), message

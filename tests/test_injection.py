@@ -9,22 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import copier
 import pytest
 import yaml
-from helpers import TEMPLATE, project_files
+from helpers import free_text_questions, generate, project_files
 
-CONFIG = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
-#: The free-text questions users answer (computed values, `when: false`, are not asked).
-QUESTIONS = [
-    name
-    for name, spec in CONFIG.items()
-    if not name.startswith("_")
-    and isinstance(spec, dict)
-    and spec.get("type") == "str"
-    and spec.get("when") is not False
-    and "choices" not in spec
-]
+QUESTIONS = free_text_questions()
 PAYLOADS = ["$(touch PWNED)", "`touch PWNED`", "x; rm -rf sentinel", "A {{ 7*7 }} Z"]
 
 
@@ -41,15 +30,7 @@ def test_hostile_answer_is_refused_or_literal(tmp_path: Path, question: str, pay
     sentinel.mkdir()
     dst = tmp_path / "p"
     try:
-        copier.run_copy(
-            str(TEMPLATE),
-            str(dst),
-            data={question: payload},
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-            vcs_ref="HEAD",
-        )
+        generate(dst, **{question: payload})
     except ValueError as error:
         assert f"question '{question}'" in str(error)
         assert not dst.exists()
