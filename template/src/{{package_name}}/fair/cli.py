@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..files import write_text
 from .checks import check_metadata
 from .findings import Report
 from .scorecard import Scorecard, scorecard
@@ -56,14 +57,6 @@ def print_scorecard(card: Scorecard, root: Path, stream=sys.stdout) -> None:
     )
 
 
-def write_json(data: dict, path: Path) -> None:
-    """Write JSON atomically (a temporary file renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a FAIR command; return the process exit code (0 ok, 1 errors found, 2 usage)."""
     parser = argparse.ArgumentParser(prog="python -m <package>.fair", description=__doc__)
@@ -94,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "scorecard":
         card = scorecard(args.root)
         print_scorecard(card, args.root)
-        write_json(card.as_dict(), args.root / args.output)
+        text = json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        write_text(args.root / args.output, text)
         return 1 if card.failed else 0
     report = check_metadata(args.root)
     if args.json:

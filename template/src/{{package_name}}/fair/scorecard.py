@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
+from ..data.manifest import MANIFEST_NAME, ChecksumError, read_manifest, sha256_of
 from .checks import check_metadata
 from .findings import Report
 from .sources import CITATION, CODEMETA, MODEL_CARD, ROCRATE, ZENODO, Record
@@ -95,24 +96,6 @@ def _licence_text(root: Path, spdx: str | None) -> Path | None:
     if not spdx or not folder.is_dir():
         return None
     return next((p for p in folder.glob("*.txt") if p.stem.lower() == spdx.lower()), None)
-
-
-def _manifest(directory: Path) -> dict[str, str]:
-    path = directory / "MANIFEST.sha256"
-    if not path.is_file():
-        return {}
-    entries = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        digest, sep, name = line.partition("  ")
-        if sep:
-            entries[name] = digest
-    return entries
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -436,7 +419,10 @@ def _model(
     name = _rel(root, directory)
     card_path = directory / MODEL_CARD
     card_name = _rel(root, card_path)
-    manifest = _manifest(directory)
+    try:
+        manifest = read_manifest(directory / MANIFEST_NAME)
+    except ChecksumError:  # a malformed manifest: every released file counts as unrecorded
+        manifest = {}
     built = (directory / "training.json").is_file()
 
     def released(relative: str) -> tuple[Status, str]:
@@ -447,7 +433,7 @@ def _model(
                 if (relative in manifest)
                 else ("warn", f"{name}/{relative} not written yet")
             )
-        if relative in manifest and manifest[relative] != _sha256(path):
+        if relative in manifest and manifest[relative] != sha256_of(path):
             return "fail", f"{name}/{relative} changed since it was released (MANIFEST.sha256)"
         return "pass", f"{name}/{relative}" + (" (sha256 in MANIFEST.sha256)" if manifest else "")
 
