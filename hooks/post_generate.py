@@ -3,15 +3,42 @@
 Copier runs this after `copier copy` (a task) and after `copier update` (a migration), in the
 Python that runs Copier, with the generated project as the working directory. It runs the
 project's own metadata checker (src/<package>/fair), so that the check after generation and
-`make check-metadata` later are the same code. It changes no file.
+`make check-metadata` later are the same code. It changes no file of the project.
+
+When the check fails after `copier copy`, Copier removes a destination folder it created (its
+cleanup on error, unless `--no-cleanup`), so the hook first copies the generated project, answers
+included, to a new sibling folder `<project>.unchecked` and says so: nothing generated is lost.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+
+def keep_copy(root: Path) -> Path:
+    """Copy the project to a new sibling folder `<name>.unchecked[-N]`; return its path.
+
+    The copy is made in a temporary folder beside it and renamed, so it is complete or absent,
+    and an existing folder is never written into.
+    """
+    for n in range(1, 1000):
+        kept = root.with_name(f"{root.name}.unchecked" + (f"-{n}" if n > 1 else ""))
+        if not kept.exists():
+            break
+    else:
+        raise FileExistsError(f"{root}.unchecked-1 ... -999 all exist")
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    try:
+        shutil.copytree(root, staging / "project", symlinks=True)
+        (staging / "project").rename(kept)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return kept
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--package", required=True, help="import name of the generated package")
     parser.add_argument("--operation", choices=("copy", "update"), required=True)
+    parser.add_argument(
+        "--cleanup-on-error",
+        choices=("True", "False"),
+        default="False",
+        help="Copier's cleanup_on_error: whether a failed copy removes a folder it created",
+    )
     args = parser.parse_args(argv)
 
     root = Path.cwd()
@@ -34,13 +67,31 @@ def main(argv: list[str] | None = None) -> int:
     cli = importlib.import_module(f"{args.package}.fair.cli")
     print(f"\ncopier4fair: checking the metadata after {args.operation} ...")
     code: int = cli.main(["check-metadata", "--root", str(root)])
-    if code:
-        print(
-            "\ncopier4fair: the metadata check failed; no file was changed by the check. "
-            "Fix the fields listed above, then run `make check-metadata` (or "
-            f"`python -m {args.package}.fair check-metadata`) again.",
-            file=sys.stderr,
-        )
+    if not code:
+        return 0
+    print(
+        "\ncopier4fair: the metadata check failed; no file was changed by the check. "
+        "Fix the fields listed above, then run `make check-metadata` (or "
+        f"`python -m {args.package}.fair check-metadata`) again.",
+        file=sys.stderr,
+    )
+    if args.operation == "copy" and args.cleanup_on_error == "True":
+        try:
+            kept = keep_copy(root)
+        except OSError as error:
+            print(
+                f"copier4fair: could not keep a copy of the project ({error}); run copier copy "
+                "again with --no-cleanup to keep the generated files in place.",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"copier4fair: Copier removes a project folder it created when a task fails, so "
+                f"every generated file, your answers in .copier-answers.yml included, is kept in "
+                f"{kept}. Fix the fields there and run `make check-metadata`; if {root} is gone, "
+                f"`mv {kept} {root}`. (`copier copy --no-cleanup` keeps the files in place.)",
+                file=sys.stderr,
+            )
     return code
 
 

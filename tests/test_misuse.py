@@ -1,11 +1,14 @@
-"""Misuse of `copier copy`: each gives a clear message, a non-zero exit and no project."""
+"""Misuse of `copier copy` and a failed check after it: a clear message, a non-zero exit, and
+nothing generated or written by the user lost."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import COPIER, TEMPLATE, attempt, make_venv, run
+from helpers import COPIER, TEMPLATE, attempt, commit_all, make_venv, project_files, run
 
 
 def test_without_trust_copier_names_the_option(tmp_path: Path) -> None:
@@ -44,3 +47,82 @@ def test_an_older_copier_is_refused_with_the_version_needed(tmp_path: Path) -> N
     assert proc.returncode != 0
     assert "This template requires Copier version >= 9.6.0" in proc.stdout + proc.stderr
     assert not (tmp_path / "p").exists()
+
+
+def _template_with_a_metadata_bug(template_repo: Path) -> Path:
+    """The template with a bug the questions cannot catch: CITATION.cff's version is not SemVer."""
+    citation = template_repo / "template" / "CITATION.cff.jinja"
+    text = citation.read_text(encoding="utf-8")
+    citation.write_text(text.replace("version: {{ version | to_json }}", 'version: "1.0"'))
+    commit_all(template_repo, "a metadata bug")
+    return template_repo
+
+
+def _copy(template: Path, dst: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return attempt(
+        [COPIER, "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *options, str(template),
+         str(dst)],
+        cwd=dst.parent,
+    )  # fmt: skip
+
+
+def test_a_failed_check_after_copy_into_a_new_folder_keeps_every_generated_file(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    template = _template_with_a_metadata_bug(template_repo)
+    expected = tmp_path / "expected"
+    _copy(template, expected, "--skip-tasks")
+    dst = tmp_path / "analysis"
+    proc = _copy(template, dst)
+    assert proc.returncode != 0
+    assert "CITATION.cff: version: '1.0' is not a Semantic Version" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    kept = tmp_path / "analysis.unchecked"
+    assert f"is kept in {kept}" in proc.stderr
+    assert f"`mv {kept} {dst}`" in proc.stderr
+    assert not dst.exists(), "Copier's cleanup removed the new folder (if not, the note is moot)"
+    assert project_files(kept) == project_files(expected)
+    for name in project_files(expected):
+        assert (kept / name).read_bytes() == (expected / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "analysis.unchecked",
+        "expected",
+        "template",
+    ]
+    # The kept project is a project: fix the field, and its own check passes.
+    citation = kept / "CITATION.cff"
+    citation.write_text(citation.read_text().replace('version: "1.0"', 'version: "0.1.0"'))
+    check = attempt([sys.executable, "-m", "my_fair_analysis.fair", "check-metadata"], cwd=kept,
+                    env={"PYTHONPATH": str(kept / "src")})  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    # A second failure never writes into the first kept folder.
+    again = _copy(template, dst)
+    assert again.returncode != 0
+    assert (tmp_path / "analysis.unchecked-2").is_dir()
+    assert 'version: "0.1.0"' in citation.read_text()
+
+
+def test_a_failed_check_after_copy_into_an_existing_folder_keeps_it_in_place(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    template = _template_with_a_metadata_bug(template_repo)
+    dst = tmp_path / "analysis"
+    dst.mkdir()
+    (dst / "notes.txt").write_text("my notes\n")
+    proc = _copy(template, dst)
+    assert proc.returncode != 0
+    assert "version: '1.0' is not a Semantic Version" in proc.stdout + proc.stderr
+    assert (dst / "notes.txt").read_text() == "my notes\n"
+    assert (dst / "CITATION.cff").is_file() and (dst / ".copier-answers.yml").is_file()
+
+
+def test_no_cleanup_keeps_the_files_in_place_and_makes_no_copy(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    template = _template_with_a_metadata_bug(template_repo)
+    dst = tmp_path / "analysis"
+    proc = _copy(template, dst, "--no-cleanup")
+    assert proc.returncode != 0
+    assert (dst / "CITATION.cff").is_file()
+    assert not (tmp_path / "analysis.unchecked").exists()
