@@ -65,14 +65,17 @@ PACKAGE = {
     "data/download.py",
     "data/make_dataset.py",
     "data/manifest.py",
+    "data/partitions.py",
     "data/synthetic.py",
     "data/table.py",
     "features/__init__.py",
     "features/build_features.py",
+    "features/cluster.py",
     "visualization/__init__.py",
     "visualization/plots.py",
     "fair/__init__.py",
     "fair/__main__.py",
+    "fair/archives.py",
     "fair/checks.py",
     "fair/cli.py",
     "fair/findings.py",
@@ -117,7 +120,9 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
         files.add(".gitlab-ci.yml")
     if answers["include_docker"]:
         files |= {"Dockerfile", ".dockerignore"}
-    if answers["domain"] == "life-science":
+    if answers["domain"] == "hep":
+        files |= {f"src/{package}/data/ntuple.py", "tests/test_ntuple.py"}
+    else:
         files.add("ro-crate-metadata.json")
     return files
 

@@ -26,6 +26,7 @@ EXPECTED_FRESH_WARNINGS = {
     ("A1.2", "code"),
     ("R1.2", "code"),  # ORCID iDs
     ("R1.2", "data"),  # make data
+    ("R1", "data"),  # the datasheet's TODO answers only the researcher has
     ("F2", "model"),  # make all: the model card
     ("LH", "model"),
     ("R1.2", "model"),
@@ -88,7 +89,7 @@ def test_fresh_project_passes_but_for_identifiers_and_the_model_to_build(fresh: 
             "LICENSES/CC-BY-4.0.txt",
             {("R1.1", "data"), ("R1.1", "model"), ("LH", "model", "licence")},
         ),
-        ("data/README.md", {("A2", "data")}),
+        ("data/README.md", {("A2", "data"), ("R1", "data")}),
     ],
 )
 def test_removing_a_file_fails_the_right_lines(
@@ -136,3 +137,28 @@ print(json.dumps([checker, dict(reads)]))
     metadata = ("CITATION.cff", "codemeta.json", ".zenodo.json", "pyproject.toml", "MODEL_CARD.md")
     assert all(checker.get(name) for name in metadata), checker
     assert {n: card.get(n) for n in metadata} == {n: checker.get(n) for n in metadata}
+
+
+def _datasheet_line(result: dict) -> dict:
+    (line,) = [c for c in result["checks"] if c["title"] == "rich attributes: datasheet"]
+    return line
+
+
+def test_the_datasheet_passes_once_answered_and_fails_without_a_section(fresh: Path) -> None:
+    sheet = fresh / "data" / "README.md"
+    text = sheet.read_text(encoding="utf-8")
+    _, result = scorecard(fresh)
+    line = _datasheet_line(result)
+    assert line["status"] == "warn"
+    assert line["evidence"] == (
+        "data/README.md: TODO left in Motivation, Composition, Collection process, "
+        "Preprocessing, Uses"
+    )
+    sheet.write_text(text.replace("**TODO**", "Answered:"), encoding="utf-8")
+    _, result = scorecard(fresh)
+    assert _datasheet_line(result)["status"] == "pass"
+    sheet.write_text(text.replace("## Uses\n", ""), encoding="utf-8")
+    proc, result = scorecard(fresh)
+    assert proc.returncode != 0
+    line = _datasheet_line(result)
+    assert (line["status"], line["evidence"]) == ("fail", "data/README.md: no section Uses")

@@ -1,8 +1,10 @@
 """`make data`: write or download the raw data set to data/raw with its sha256 manifest.
 
 With `data.source: synthetic` a seeded generator writes the toy data set; with a URL or a DOI
-address the file is downloaded and verified (see download.py). Raw data are immutable: an
-existing raw file is never overwritten, only checked against the manifest.
+address the file is downloaded and verified (see download.py); ROOT ntuples listed under
+`data.ntuples` (high-energy physics) are files you provide: their checksums are recorded the first
+time. Raw data are immutable: an existing raw file is never overwritten, only checked against the
+manifest.
 """
 
 from __future__ import annotations
@@ -13,18 +15,23 @@ from pathlib import Path
 
 from ..config import load_config
 from ..step import run_step
-from . import manifest
+from . import manifest, partitions
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
 from .table import write_table
 
 
 def make_dataset(root: Path) -> Path:
-    """Create the raw data set described by config/pipeline.yaml; return its path."""
+    """Create or check the raw data described by config/pipeline.yaml; return its (first) file."""
     config = load_config(root)
     data = config.section("data")
     raw = config.path("data", "raw_file")
     source = data.get("source", "synthetic")
+    inputs = partitions.raw_files(config)
+    if inputs != [raw]:
+        recorded = manifest.record_or_verify(inputs)
+        print(f"{len(inputs)} input files checked against their manifests ({recorded} new)")
+        return inputs[0]
     if raw.exists():
         digest = manifest.verify(raw)
         print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")

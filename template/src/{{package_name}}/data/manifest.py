@@ -76,3 +76,16 @@ def verify(path: Path, manifest: Path | None = None) -> str:
             "download), or re-run the step that writes it"
         )
     return actual
+
+
+def record_or_verify(paths: list[Path]) -> int:
+    """Verify each file that has a manifest entry, record the others; return how many were new."""
+    new = 0
+    for path in paths:
+        manifest = path.parent / MANIFEST_NAME
+        if _name(path, manifest) in read_manifest(manifest):
+            verify(path, manifest)
+        else:
+            record(path, manifest)
+            new += 1
+    return new

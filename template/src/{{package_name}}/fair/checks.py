@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import rules
+from . import archives, rules
 from .findings import Report
 from .sources import (
     CITATION,
@@ -217,7 +217,7 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
                 CITATION,
                 f"references[{i}].doi",
                 "the data set has no DOI: it cannot be cited or found persistently",
-                "publish the data (Zenodo, HEPData, CERN Open Data, ...) and add its DOI",
+                f"publish the data ({archives.suggested()}) and add its DOI",
             )
 
 

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from ..data.manifest import MANIFEST_NAME, ChecksumError, read_manifest, sha256_of
+from . import archives
 from .checks import check_metadata
 from .findings import Report
 from .sources import CITATION, CODEMETA, MODEL_CARD, ROCRATE, ZENODO, Record
@@ -149,7 +150,7 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
                 "persistent identifier",
                 "warn",
                 f"{CITATION}: references[data].doi missing",
-                "publish the data (Zenodo, HEPData, CERN Open Data, ...) and add its DOI",
+                f"publish the data ({archives.suggested()}) and add its DOI",
             )
         )
     status, detail = _metadata_status(report, [CITATION, CODEMETA, ZENODO])
@@ -383,6 +384,7 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
             else 'add orcid: "https://orcid.org/<iD>" to every author (register free at orcid.org)',
         )
     )
+    add(_datasheet(root))
     raw_manifest = root / "data" / "raw" / "MANIFEST.sha256"
     add(
         Check(
@@ -409,6 +411,54 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
         )
     )
     return checks
+
+
+#: The sections of a datasheet (Gebru et al., Datasheets for Datasets) in data/README.md.
+DATASHEET_SECTIONS = (
+    "Motivation",
+    "Composition",
+    "Collection process",
+    "Preprocessing",
+    "Uses",
+    "Distribution",
+    "Maintenance",
+)
+
+
+def _datasheet(root: Path) -> Check:
+    """R1 for the data: data/README.md answers the datasheet's questions, none left TODO."""
+    sheet = root / "data" / "README.md"
+    title = "rich attributes: datasheet"
+    if not sheet.is_file():
+        return Check("R1", "data", title, "fail", "data/README.md missing", "restore it from git")
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    headings = {line[3:].strip() for line in lines if line.startswith("## ")}
+    missing = [name for name in DATASHEET_SECTIONS if name not in headings]
+    if missing:
+        return Check(
+            "R1",
+            "data",
+            title,
+            "fail",
+            f"data/README.md: no section {', '.join(missing)}",
+            "restore the datasheet sections from git (`## Motivation` ... `## Maintenance`)",
+        )
+    todo, section = [], ""
+    for line in lines:
+        if line.startswith("## "):
+            section = line[3:].strip()
+        elif section and "**TODO**" in line and section not in todo:
+            todo.append(section)
+    if todo:
+        return Check(
+            "R1",
+            "data",
+            title,
+            "warn",
+            f"data/README.md: TODO left in {', '.join(todo)}",
+            "answer the **TODO** lines of data/README.md (only you know them)",
+        )
+    return Check("R1", "data", title, "pass", f"data/README.md: {len(DATASHEET_SECTIONS)} sections")
 
 
 def _model(
@@ -464,7 +514,7 @@ def _model(
             "persistent identifier",
             "pass" if doi else "warn",
             f"{card_name}: doi {doi}" if doi else f"{card_name}: doi missing",
-            "" if doi else "archive the release (Zenodo or HEPData) and run `make metadata`",
+            "" if doi else f"archive the release ({archives.suggested()}) and run `make metadata`",
         )
     )
 
@@ -610,7 +660,7 @@ def scorecard(root: Path) -> Scorecard:
         )
     checks = _code_and_data(root, report, citation)
     answers = _answers(root)
-    if answers.get("domain") == "life-science":
+    if answers.get("domain") in ("life-science", "generic"):
         ok = ROCRATE in report.records
         checks.append(
             Check(

@@ -1,5 +1,8 @@
-"""`make features`: check the raw data against its manifest, clean it and split it into the
-processed train and test tables (stratified, seeded).
+"""`make features`: check the raw data against its manifest, read it in partitions on Dask,
+clean it and split it into the processed train and test tables (stratified, seeded).
+
+The partitions (data/partitions.py) are read in parallel on the cluster of features/cluster.py:
+a local one, or the one at DASK_SCHEDULER_ADDRESS.
 
 Preprocessing that a reuser of the model must repeat (scaling) is part of the model itself, so the
 processed tables keep the physical units of the raw data.
@@ -14,10 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import load_config
-from ..data import manifest
-from ..data.table import read_table, write_table
+from ..data import manifest, partitions
+from ..data.table import write_table
 from ..step import run_step
 from ..visualization.plots import feature_distributions_figure
+from .cluster import dask_client, describe
 
 
 def stratified_split(
@@ -39,13 +43,25 @@ def stratified_split(
 def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths."""
     config = load_config(root)
-    raw = config.path("data", "raw_file")
-    manifest.verify(raw)
-    x, y, names = read_table(raw)
+    for raw in partitions.raw_files(config):
+        manifest.verify(raw)
+    parts = partitions.plan(config)
+    with dask_client(config) as client:
+        futures = client.map(partitions.load, parts)
+        chunks = client.gather(futures)
+        print(f"read {describe(client, futures)}")
+    names = chunks[0][2]
+    x = np.vstack([chunk[0] for chunk in chunks])
+    y = np.concatenate([chunk[1] for chunk in chunks])
     finite = np.isfinite(x).all(axis=1)
     if not finite.all():
         print(f"dropped {int((~finite).sum())} events with missing or infinite values")
         x, y = x[finite], y[finite]
+    if len(np.unique(y)) < 2:
+        raise ValueError(
+            f"the inputs hold {len(y)} usable events, labelled {sorted(set(y.tolist()))}: the "
+            "classifier needs events of both labels (0 and 1); check the data and its labels"
+        )
     section = config.section("features")
     train_idx, test_idx = stratified_split(y, float(section["test_fraction"]), config.seed)
     out = config.path("features", "processed_dir")
