@@ -11,6 +11,7 @@ processed tables keep the physical units of the raw data.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,9 +48,10 @@ def build_features(root: Path) -> tuple[Path, Path]:
         manifest.verify(raw)
     parts = partitions.plan(config)
     with dask_client(config) as client:
+        start = time.perf_counter()
         futures = client.map(partitions.load, parts)
         chunks = client.gather(futures)
-        print(f"read {describe(client, futures)}")
+        print(f"read {describe(client, futures)} in {time.perf_counter() - start:.2f} s")
     names = chunks[0][2]
     x = np.vstack([chunk[0] for chunk in chunks])
     y = np.concatenate([chunk[1] for chunk in chunks])
