@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CFF_VENV := .venv-cffconvert
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast test-full bench bench-pipeline clean
+.PHONY: help venv demo test test-fast test-full bench bench-pipeline bench-features clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +41,9 @@ bench: $(BIN)/copier ## Time `copier copy` and `copier update` (median of severa
 
 bench-pipeline: $(BIN)/copier ## Time `make all` per framework and ONNX vs native inference (slow)
 	$(BIN)/python bench/bench_pipeline.py
+
+bench-features: $(BIN)/copier ## Time `make features` on Dask: 1x/4x/16x input, 1 and 2 workers
+	$(BIN)/python bench/bench_features.py
 
 clean: ## Remove the test environments and build outputs
 	rm -rf $(VENV) $(CFF_VENV) build .pytest_cache
