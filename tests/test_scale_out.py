@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import skhep_testdata
 import yaml
-from helpers import attempt, clean_env, generate, make_venv, run
+from helpers import attempt, clean_env, generate, git, make_venv, run
 
 pytestmark = pytest.mark.full
 
@@ -101,6 +101,13 @@ def test_root_ntuples_from_scikit_hep_testdata(hep: tuple[Path, Path], copy: Pat
         labels += [line.rsplit(",", 1)[1] for line in lines[1:]]
     assert labels.count("1") == 2 * per_file and labels.count("0") == 3 * per_file
     run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=raw / "signal")
+    # git keeps the samples' manifests and ignores the ROOT files themselves.
+    git(copy, "init", "-q")
+    git(copy, "add", "-A")
+    staged = git(copy, "diff", "--cached", "--name-only").splitlines()
+    assert "data/raw/signal/MANIFEST.sha256" in staged
+    assert "data/raw/background/MANIFEST.sha256" in staged
+    assert not [name for name in staged if name.endswith(".root")]
 
 
 @pytest.fixture
