@@ -8,16 +8,39 @@ project's own metadata checker (src/<package>/fair), so that the check after gen
 When the check fails after `copier copy`, Copier removes a destination folder it created (its
 cleanup on error, unless `--no-cleanup`), so the hook first copies the generated project, answers
 included, to a new sibling folder `<project>.unchecked` and says so: nothing generated is lost.
+A folder that held anything the template does not generate (a `.git`, the user's files) existed
+before the copy; Copier leaves it alone, and so does the hook.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+#: The template's files, next to this hook (copier.yml: _subdirectory).
+TEMPLATE = Path(__file__).resolve().parent.parent / "template"
+
+
+def generated_names(template: Path = TEMPLATE) -> set[str]:
+    """The names the template can generate at the top of a project (conditions removed)."""
+    names = set()
+    for entry in template.iterdir():
+        name = re.sub(r"\{%.*?%\}", "", entry.name).removesuffix(".jinja")
+        name = name.replace("{{_copier_conf.answers_file}}", ".copier-answers.yml")
+        if name:
+            names.add(name)
+    return names
+
+
+def existed_before(root: Path) -> bool:
+    """Whether the project folder holds anything the template does not generate."""
+    names = generated_names()
+    return any(entry.name not in names for entry in root.iterdir())
 
 
 def keep_copy(root: Path) -> Path:
@@ -75,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         f"`python -m {args.package}.fair check-metadata`) again.",
         file=sys.stderr,
     )
-    if args.operation == "copy" and args.cleanup_on_error == "True":
+    if args.operation == "copy" and args.cleanup_on_error == "True" and not existed_before(root):
         try:
             kept = keep_copy(root)
         except OSError as error:

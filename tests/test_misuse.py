@@ -115,6 +115,9 @@ def test_a_failed_check_after_copy_into_an_existing_folder_keeps_it_in_place(
     assert "version: '1.0' is not a Semantic Version" in proc.stdout + proc.stderr
     assert (dst / "notes.txt").read_text() == "my notes\n"
     assert (dst / "CITATION.cff").is_file() and (dst / ".copier-answers.yml").is_file()
+    # Copier keeps a folder it did not create, so the hook makes no copy of it.
+    assert not (tmp_path / "analysis.unchecked").exists()
+    assert "is kept in" not in proc.stderr
 
 
 def test_no_cleanup_keeps_the_files_in_place_and_makes_no_copy(

@@ -42,9 +42,9 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     # The user's work: analysis code (their own and in a tooling file), a README paragraph,
     # settings, data files, a trained model and its card.
     edit(
-        src / "features" / "build_features.py",
-        "def stratified_split(",
-        "def my_cut(x):\n    return x\n\n\ndef stratified_split(",
+        src / "data" / "synthetic.py",
+        "def generate(",
+        "def my_cut(x):\n    return x\n\n\ndef generate(",
     )
     edit(
         src / "models" / "train_model.py",
@@ -71,7 +71,7 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     checker = template / "src" / "{{package_name}}" / "fair" / "cli.py"
     checker.write_text(checker.read_text() + "\n# template 0.2.0: checker improved\n")
     for owned in (
-        "src/{{package_name}}/features/build_features.py",
+        "src/{{package_name}}/data/synthetic.py.jinja",
         "config/pipeline.yaml.jinja",
         "{% if include_docker %}Dockerfile{% endif %}.jinja",
     ):
@@ -93,7 +93,7 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     assert (src / "models" / "train_model.py").read_text() == train_before
     # ... and never to the files that are the user's: analysis code, settings, data, models.
     for name in (
-        f"src/{PACKAGE}/features/build_features.py",
+        f"src/{PACKAGE}/data/synthetic.py",
         "config/pipeline.yaml",
         "data/raw/events.csv",
         "data/external/calibration.csv",

@@ -385,17 +385,18 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
         )
     )
     add(_datasheet(root))
-    raw_manifest = root / "data" / "raw" / "MANIFEST.sha256"
+    # One manifest per folder of raw data (data/raw/, and a folder per ROOT sample).
+    manifests = sorted((root / "data" / "raw").glob("**/" + MANIFEST_NAME))
     add(
         Check(
             "R1.2",
             "data",
             "provenance: checksums",
-            "pass" if raw_manifest.is_file() else "warn",
-            _rel(root, raw_manifest)
-            if raw_manifest.is_file()
+            "pass" if manifests else "warn",
+            ", ".join(_rel(root, m) for m in manifests)
+            if manifests
             else "data/raw/MANIFEST.sha256 not written yet",
-            "" if raw_manifest.is_file() else "run `make data`: it records the raw data's sha256",
+            "" if manifests else "run `make data`: it records the raw data's sha256",
         )
     )
     add(
@@ -434,6 +435,16 @@ def _datasheet(root: Path) -> Check:
     lines = sheet.read_text(encoding="utf-8").splitlines()
     headings = {line[3:].strip() for line in lines if line.startswith("## ")}
     missing = [name for name in DATASHEET_SECTIONS if name not in headings]
+    if len(missing) == len(DATASHEET_SECTIONS):
+        return Check(
+            "R1",
+            "data",
+            title,
+            "warn",
+            "data/README.md: not a datasheet yet (no section Motivation ... Maintenance)",
+            "rename data/README.md, run `copier update --trust` (or delete it and update) to get "
+            "the datasheet, and move your text into its sections",
+        )
     if missing:
         return Check(
             "R1",
