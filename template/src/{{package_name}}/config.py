@@ -31,6 +31,20 @@ class Config:
             raise ConfigError(f"{CONFIG_FILE}: section '{name}' is missing or not a mapping")
         return value
 
+    def setting(self, section: str, key: str, default: int) -> int:
+        """A positive integer of a section that may be left out (e.g. dask.n_workers)."""
+        values = self.data.get(section)
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            raise ConfigError(f"{CONFIG_FILE}: section '{section}' must be a mapping of settings")
+        value = values.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(
+                f"{CONFIG_FILE}: '{section}.{key}' must be a positive integer, e.g. {default}"
+            )
+        return value
+
     def path(self, section: str, key: str) -> Path:
         """Return a path of the configuration, resolved against the project folder."""
         value = self.section(section).get(key)

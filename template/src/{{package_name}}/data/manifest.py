@@ -57,8 +57,11 @@ def record(path: Path, manifest: Path | None = None) -> str:
     return entries[name]
 
 
-def verify(path: Path, manifest: Path | None = None) -> str:
-    """Check `path` against its manifest entry; return the digest or raise ChecksumError."""
+def verify(path: Path, manifest: Path | None = None, actual: str | None = None) -> str:
+    """Check `path` against its manifest entry; return the digest or raise ChecksumError.
+
+    `actual` is the file's sha256 if it was computed elsewhere (e.g. on a Dask worker).
+    """
     manifest = manifest or path.parent / MANIFEST_NAME
     expected = read_manifest(manifest).get(_name(path, manifest))
     if expected is None:
@@ -68,7 +71,7 @@ def verify(path: Path, manifest: Path | None = None) -> str:
             f"{path} is listed in {manifest} but missing: restore it, or re-run the step that "
             "writes it"
         )
-    actual = sha256_of(path)
+    actual = actual or sha256_of(path)
     if actual != expected:
         raise ChecksumError(
             f"{path} does not match {manifest} (sha256 {actual}, expected {expected}): "

@@ -1,12 +1,15 @@
 """Read and write the tables of the pipeline: feature columns plus a 0/1 label column.
 
 Two formats, chosen by the file name: CSV (`.csv`, a header line, comma-separated) and Parquet
-(`.parquet`, read and written with pyarrow). Tables can be read in row ranges, so that the
-features step can spread a large file over Dask workers.
+(`.parquet`, read and written with pyarrow). A table is read whole or in parts, so that the
+features step can spread a large file over Dask workers without any worker reading all of it: a
+CSV part is a byte range that starts and ends at line starts, a Parquet part is a run of whole
+row groups.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,9 +21,11 @@ from ..files import atomic_write
 from .synthetic import LABEL
 
 FORMATS = (".csv", ".parquet")
+PARQUET_MAGIC = b"PAR1"
 
 
-def _format(path: Path) -> str:
+def _suffix(path: Path) -> str:
+    """The table format named by the file name."""
     if path.suffix not in FORMATS:
         raise ValueError(
             f"{path}: unknown table format '{path.suffix}'; use one of {', '.join(FORMATS)}"
@@ -28,9 +33,23 @@ def _format(path: Path) -> str:
     return path.suffix
 
 
+def _format(path: Path) -> str:
+    """The format of an existing table, its content checked against its name."""
+    suffix = _suffix(path)
+    with path.open("rb") as stream:
+        looks_parquet = stream.read(4) == PARQUET_MAGIC
+    if looks_parquet != (suffix == ".parquet"):
+        actual = "Parquet" if looks_parquet else "not Parquet"
+        raise ValueError(
+            f"{path}: the file is {actual} but named '{suffix}'; name it to match its content "
+            "(data.raw_file in config/pipeline.yaml)"
+        )
+    return suffix
+
+
 def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> None:
     """Write features and labels; the file appears complete or not at all."""
-    if _format(path) == ".parquet":
+    if _suffix(path) == ".parquet":
         columns = {name: x[:, i] for i, name in enumerate(names)}
         table = pa.table({**columns, LABEL: y.astype(np.int64)})
         with atomic_write(path, binary=True) as stream:
@@ -48,35 +67,56 @@ def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) 
         )
 
 
-def _require(path: Path) -> None:
+def _require(path: Path) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run the step that writes it (see `make help`)")
+    return _format(path)
 
 
 def columns(path: Path) -> list[str]:
     """The column names of a table, checked to hold the label column."""
-    _require(path)
-    if _format(path) == ".parquet":
+    if _require(path) == ".parquet":
         header = list(pq.read_schema(path).names)
     else:
-        with path.open(encoding="utf-8") as stream:
-            header = stream.readline().strip().split(",")
+        with path.open("rb") as stream:
+            first = stream.readline()
+        try:
+            header = first.decode("utf-8").strip().split(",")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{path}: the header line is not UTF-8 text ({error})") from error
     if LABEL not in header:
         raise ValueError(f"{path}: no '{LABEL}' column (0 or 1 per row); found {header}")
     return header
 
 
-def count_rows(path: Path) -> int:
-    """The number of data rows of a table (the CSV header not counted)."""
-    _require(path)
-    if _format(path) == ".parquet":
-        return int(pq.ParquetFile(path).metadata.num_rows)
-    lines, last = 0, b"\n"
+def parts(path: Path, rows: int) -> list[tuple[int, int]]:
+    """Cut a table into parts of about `rows` rows: [(start, stop), ...] for `read_part`.
+
+    CSV: byte offsets of line starts after the header (one pass over the file). Parquet: row
+    numbers at row-group boundaries, so a part never decodes a row group another part reads.
+    """
+    if _require(path) == ".parquet":
+        metadata = pq.ParquetFile(path).metadata
+        bounds, offset, start = [], 0, 0
+        for index in range(metadata.num_row_groups):
+            offset += metadata.row_group(index).num_rows
+            if offset - start >= rows:
+                bounds.append((start, offset))
+                start = offset
+        return [*bounds, (start, offset)] if offset > start or not bounds else bounds
+    size = path.stat().st_size
     with path.open("rb") as stream:
+        header = len(stream.readline())
+        starts, lines, position = [header], 0, header
         for block in iter(lambda: stream.read(1 << 20), b""):
-            lines += block.count(b"\n")
-            last = block[-1:]
-    return lines + (last != b"\n") - 1
+            found = block.find(b"\n")
+            while found != -1:
+                lines += 1
+                if lines % rows == 0 and position + found + 1 < size:
+                    starts.append(position + found + 1)
+                found = block.find(b"\n", found + 1)
+            position += len(block)
+    return list(zip(starts, [*starts[1:], size], strict=True))
 
 
 def _split(
@@ -90,33 +130,40 @@ def _split(
     return np.delete(table, label, axis=1), y.astype(np.int64), names
 
 
-def read_rows(
-    path: Path, start: int = 0, stop: int | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read rows [start, stop) of a table; return (features, labels, feature names)."""
+def read_part(path: Path, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read one part given by `parts`; return (features, labels, feature names)."""
     header = columns(path)
-    stop = count_rows(path) if stop is None else stop
-    if stop <= start:
-        return _split(path, np.empty((0, len(header))), header)
-    if _format(path) == ".parquet":
+    if path.suffix == ".parquet":
         parquet = pq.ParquetFile(path)
-        groups, first, offset = [], None, 0
+        groups, offset = [], 0
         for index in range(parquet.metadata.num_row_groups):
-            size = parquet.metadata.row_group(index).num_rows
-            if offset < stop and offset + size > start:
+            if start <= offset < stop:
                 groups.append(index)
-                first = offset if first is None else first
-            offset += size
-        part = parquet.read_row_groups(groups).slice(start - (first or 0), stop - start)
+            offset += parquet.metadata.row_group(index).num_rows
+        part = parquet.read_row_groups(groups, columns=header)
         table = np.column_stack(
             [part.column(name).to_numpy().astype(np.float64) for name in header]
-        )
+        ).reshape(-1, len(header))
     else:
-        rows = stop - start
-        table = np.loadtxt(path, delimiter=",", skiprows=1 + start, max_rows=rows, ndmin=2)
+        with path.open("rb") as stream:
+            stream.seek(start)
+            text = stream.read(stop - start)
+        if not text.strip():
+            table = np.empty((0, len(header)))
+        else:
+            try:
+                table = np.loadtxt(io.BytesIO(text), delimiter=",", ndmin=2, encoding="utf-8")
+            except ValueError as error:
+                raise ValueError(f"{path}: a row is not {len(header)} numbers ({error})") from error
+        table = table.reshape(-1, len(header))
     return _split(path, table, header)
 
 
 def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Read a whole table; return (features, labels, feature names)."""
-    return read_rows(path)
+    if _require(path) == ".parquet":
+        rows = pq.ParquetFile(path).metadata.num_rows
+        return read_part(path, 0, rows)
+    with path.open("rb") as stream:
+        header = len(stream.readline())
+    return read_part(path, header, path.stat().st_size)

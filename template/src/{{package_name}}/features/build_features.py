@@ -44,14 +44,21 @@ def stratified_split(
 def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths."""
     config = load_config(root)
-    for raw in partitions.raw_files(config):
-        manifest.verify(raw)
-    parts = partitions.plan(config)
+    inputs = partitions.raw_files(config)
     with dask_client(config) as client:
+        # Every input is checked against its manifest, hashed on the workers, before any read.
+        absolute = [str(path.resolve()) for path in inputs]
+        digests = client.gather(client.map(partitions.checksum, absolute))
+        for path, digest in zip(inputs, digests, strict=True):
+            manifest.verify(path, actual=digest)
+        parts = partitions.plan(config)
         start = time.perf_counter()
         futures = client.map(partitions.load, parts)
         chunks = client.gather(futures)
-        print(f"read {describe(client, futures)} in {time.perf_counter() - start:.2f} s")
+        where = describe(client, futures)
+        del futures  # the workers may drop their copies
+    rows = sum(len(chunk[1]) for chunk in chunks)
+    print(f"read {where} in {time.perf_counter() - start:.2f} s: {rows} rows")
     names = chunks[0][2]
     x = np.vstack([chunk[0] for chunk in chunks])
     y = np.concatenate([chunk[1] for chunk in chunks])
