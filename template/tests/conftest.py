@@ -9,10 +9,18 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import dask
 import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _local_dask() -> Iterator[None]:
+    """Tests run on their own local Dask cluster, whatever DASK_SCHEDULER_ADDRESS says."""
+    with dask.config.set({"scheduler-address": None}):
+        yield
 
 
 @pytest.fixture

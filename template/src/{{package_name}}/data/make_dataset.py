@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import load_config
+from ..config import CONFIG_FILE, ConfigError, load_config
 from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
-from .table import write_table
+from .table import FORMATS, write_table
 
 
 def make_dataset(root: Path) -> Path:
@@ -37,6 +37,12 @@ def make_dataset(root: Path) -> Path:
         print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
         return raw
     if source != "synthetic":
+        suffix = Path(str(source).split("?")[0]).suffix
+        if suffix in FORMATS and suffix != raw.suffix:
+            raise ConfigError(
+                f"{CONFIG_FILE}: data.source is a '{suffix}' file but data.raw_file "
+                f"({raw}) is named '{raw.suffix}': name raw_file with '{suffix}'"
+            )
         expected = data.get("sha256") or None
         digest = download(str(source), raw, str(expected) if expected else None)
         manifest.record(raw)

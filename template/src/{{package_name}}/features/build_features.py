@@ -45,6 +45,9 @@ def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths."""
     config = load_config(root)
     inputs = partitions.raw_files(config)
+    for path in inputs:
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: run `make data` to write or fetch it")
     with dask_client(config) as client:
         # Every input is checked against its manifest, hashed on the workers, before any read.
         absolute = [str(path.resolve()) for path in inputs]
