@@ -217,7 +217,7 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
                 CITATION,
                 f"references[{i}].doi",
                 "the data set has no DOI: it cannot be cited or found persistently",
-                f"publish the data ({archives.suggested()}) and add its DOI",
+                f"publish the data ({archives.suggested('data')}) and add its DOI",
             )
 
 

@@ -150,7 +150,7 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
                 "persistent identifier",
                 "warn",
                 f"{CITATION}: references[data].doi missing",
-                f"publish the data ({archives.suggested()}) and add its DOI",
+                f"publish the data ({archives.suggested('data')}) and add its DOI",
             )
         )
     status, detail = _metadata_status(report, [CITATION, CODEMETA, ZENODO])
@@ -525,7 +525,9 @@ def _model(
             "persistent identifier",
             "pass" if doi else "warn",
             f"{card_name}: doi {doi}" if doi else f"{card_name}: doi missing",
-            "" if doi else f"archive the release ({archives.suggested()}) and run `make metadata`",
+            ""
+            if doi
+            else f"archive the release ({archives.suggested('model')}) and run `make metadata`",
         )
     )
 
