@@ -5,13 +5,27 @@ test_check_places.py)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import shutil
+import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import attempt, commit_all, copy_at, git, release, run, update
+from helpers import (
+    TEMPLATE,
+    attempt,
+    commit_all,
+    copy_at,
+    git,
+    make_venv,
+    release,
+    run,
+    update,
+)
 
 PACKAGE = "my_fair_analysis"
 
@@ -248,3 +262,62 @@ def test_update_on_a_dirty_work_tree_refuses_and_changes_nothing(
     assert "Destination repository is dirty; cannot continue." in proc.stderr
     assert digests(project) == before
     assert git(project, "status", "--porcelain") == status
+
+
+#: The commit released as 0.2.0 (CI clones carry the history but not the tags).
+RELEASE_0_2_0 = "9cdc066041d3a43fd55bad907ffbd5af1515ac5a"
+
+
+def _template_history(repo: Path) -> None:
+    """A template repository with two tags: 0.2.0 as released, 0.3.0 as the work tree is now."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", RELEASE_0_2_0],
+        cwd=TEMPLATE,
+        capture_output=True,
+        check=True,
+    ).stdout
+    repo.mkdir()
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(repo, filter="data")
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "0.2.0")
+    git(repo, "tag", "0.2.0")
+    for entry in repo.iterdir():
+        if entry.name != ".git":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    ignore = shutil.ignore_patterns(".git", ".venv*", "build", "__pycache__", ".pytest_cache")
+    shutil.copytree(TEMPLATE, repo, ignore=ignore, dirs_exist_ok=True)
+    commit_all(repo, "0.3.0")
+    git(repo, "tag", "0.3.0")
+
+
+@pytest.mark.full
+def test_a_real_update_from_0_2_0_leaves_a_working_project(tmp_path: Path) -> None:
+    """The release before this one, updated for real: the project installs, its own tests
+    pass, the Dask features step runs, and the scorecard has no fail."""
+    shallow = git(TEMPLATE, "rev-parse", "--is-shallow-repository").strip()
+    if shallow == "true":
+        pytest.skip("a shallow clone lacks the 0.2.0 commit")
+    repo = tmp_path / "template"
+    _template_history(repo)
+    project = tmp_path / "analysis"
+    copy_at(repo, project, "0.2.0", "ml_framework=none")
+    proc = update(project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.3.0"
+    src = project / "src" / PACKAGE
+    # The features step is the template's now: the Dask version arrives; the user's settings
+    # file (no `dask:` section) and old data README stay as they were.
+    assert "dask_client" in (src / "features" / "build_features.py").read_text()
+    assert "dask:" not in (project / "config" / "pipeline.yaml").read_text()
+    assert "## Motivation" not in (project / "data" / "README.md").read_text()
+    python = make_venv(tmp_path / "venv")
+    pip = [str(python), "-m", "pip", "install", "-q"]
+    run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
+    run([*pip, "-e", ".[test]"], cwd=project, timeout=1800)
+    env = {"PATH": f"{python.parent}:/usr/bin:/bin"}
+    run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+    out = run(["make", "data", "features", f"PYTHON={python}"], cwd=project, env=env)
+    assert "read 2 partitions on a local Dask cluster" in out
+    out = run(["make", "fair", f"PYTHON={python}"], cwd=project, env=env)
+    assert "data/README.md: not a datasheet yet" in out

@@ -85,7 +85,10 @@ def dask_client(config: Config) -> Iterator[Client]:
                 n_workers=config.setting("dask", "n_workers", DEFAULT_WORKERS),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # No dashboard, and its HTTP server on a free port: never 8787, which another
+                # cluster may hold (Dask would warn and move).
+                dashboard_address=":0",
+                scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
