@@ -7,8 +7,10 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -110,41 +112,39 @@ def test_root_ntuples_from_scikit_hep_testdata(hep: tuple[Path, Path], copy: Pat
     assert not [name for name in staged if name.endswith(".root")]
 
 
-@pytest.fixture
-def cluster(hep: tuple[Path, Path], tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    """`dask scheduler` and two `dask worker`s on 127.0.0.1: yields (address, worker names)."""
-    _, python = hep
-    dask_cli = str(python.parent / "dask")
-    scheduler_file = tmp_path / "scheduler.json"
-    logs = [tmp_path / f"{name}.log" for name in ("scheduler", "w1", "w2")]
+@contextmanager
+def dask_cluster(folder: Path, scheduler: Path, workers: list[Path]) -> Iterator[str]:
+    """A `dask scheduler` (from the Python `scheduler`) and one `dask worker` per Python of
+    `workers`, on 127.0.0.1, stopped on exit: yields the scheduler's address."""
+    scheduler_file = folder / "scheduler.json"
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(args: list[str], log: Path) -> None:
+    def start(python: Path, module: str, args: list[str], log: Path) -> None:
         with log.open("wb") as stream:  # the child keeps its own handle
             processes.append(
                 subprocess.Popen(
-                    [dask_cli, *args, "--no-dashboard"],
-                    cwd=tmp_path,
+                    [str(python), "-m", f"distributed.cli.{module}", *args, "--no-dashboard"],
+                    cwd=folder,
                     env=clean_env(),
                     stdout=stream,
                     stderr=subprocess.STDOUT,
                 )
             )
 
-    scheduler = ["scheduler", "--host", "127.0.0.1", "--port", "0"]
-    start([*scheduler, "--scheduler-file", str(scheduler_file)], logs[0])
+    args = ["--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(scheduler_file)]
+    start(scheduler, "dask_scheduler", args, folder / "scheduler.log")
     try:
         deadline = time.monotonic() + 60
         while not scheduler_file.is_file() and time.monotonic() < deadline:
             time.sleep(0.2)
         address = json.loads(scheduler_file.read_text())["address"]
         assert address.startswith("tcp://127.0.0.1:")
-        for number, log in enumerate(logs[1:], 1):
-            worker = ["worker", address, "--host", "127.0.0.1", "--nthreads", "1"]
-            start([*worker, "--name", f"w{number}"], log)
-        wait = "from distributed import Client; Client(%r, timeout=60).wait_for_workers(2, 60)"
-        run([str(python), "-c", wait % address], cwd=tmp_path, timeout=120)
-        yield address, ["w1", "w2"]
+        for number, python in enumerate(workers, 1):
+            args = [address, "--host", "127.0.0.1", "--nthreads", "1", "--name", f"w{number}"]
+            start(python, "dask_worker", args, folder / f"w{number}.log")
+        wait = "from distributed import Client; Client(%r, timeout=60).wait_for_workers(%d, 60)"
+        run([str(scheduler), "-c", wait % (address, len(workers))], cwd=folder, timeout=120)
+        yield address
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -156,11 +156,19 @@ def cluster(hep: tuple[Path, Path], tmp_path: Path) -> Iterator[tuple[str, list[
                 process.wait()
 
 
+@pytest.fixture
+def cluster(hep: tuple[Path, Path], tmp_path: Path) -> Iterator[str]:
+    """A scheduler and two workers in the project's environment: yields the address."""
+    _, python = hep
+    with dask_cluster(tmp_path, python, [python, python]) as address:
+        yield address
+
+
 def test_the_step_runs_on_an_existing_cluster(
-    hep: tuple[Path, Path], copy: Path, cluster: tuple[str, list[str]], tmp_path: Path
+    hep: tuple[Path, Path], copy: Path, cluster: str, tmp_path: Path
 ) -> None:
     _, python = hep
-    address, _ = cluster
+    address = cluster
     _configure(copy, data={"n_events": 20000}, dask={"partition_size": 2000})
     run(["make", "data", f"PYTHON={python}"], cwd=copy, env=_env(python))
     local = Path(shutil.copytree(copy, tmp_path / "local"))
@@ -194,5 +202,24 @@ def test_an_unreachable_scheduler_is_a_clear_error(hep: tuple[Path, Path], copy:
     assert proc.returncode != 0
     assert "error: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stderr
     assert "unset DASK_SCHEDULER_ADDRESS" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (copy / "data" / "processed" / "train.csv").exists()
+
+
+def test_workers_without_the_package_are_named_before_any_task(
+    hep: tuple[Path, Path], copy: Path, tmp_path: Path
+) -> None:
+    """A worker started in another environment (the template's tests': Dask, no project)."""
+    _, python = hep
+    run(["make", "data", f"PYTHON={python}"], cwd=copy, env=_env(python))
+    with dask_cluster(tmp_path, python, [Path(sys.executable)]) as address:
+        proc = attempt(
+            ["make", "features", f"PYTHON={python}"],
+            cwd=copy,
+            env=_env(python, DASK_SCHEDULER_ADDRESS=address),
+        )
+    assert proc.returncode != 0
+    assert "error: the Dask workers tcp://127.0.0.1:" in proc.stderr
+    assert "cannot import my_fair_analysis: start them in the environment" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (copy / "data" / "processed" / "train.csv").exists()
