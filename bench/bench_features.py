@@ -65,8 +65,8 @@ def make_input(source: Path, python: Path, kind: str, scale: int) -> Path:
     return project
 
 
-def time_step(project: Path, python: Path, workers: int) -> tuple[float, float, int]:
-    """Run the features step once; return (whole step s, reading s, events kept)."""
+def time_step(project: Path, python: Path, workers: int) -> tuple[float, float, int, int]:
+    """Run the features step once; return (whole step s, reading s, rows read, events kept)."""
     _configure(project, dask={"n_workers": workers, "partition_size": 10_000})
     start = time.perf_counter()
     out = subprocess.run(
@@ -78,11 +78,11 @@ def time_step(project: Path, python: Path, workers: int) -> tuple[float, float, 
         text=True,
     ).stdout
     whole = time.perf_counter() - start
-    reading = re.search(r"^read .* in ([0-9.]+) s$", out, flags=re.MULTILINE)
+    reading = re.search(r"^read .* in ([0-9.]+) s: ([0-9]+) rows$", out, flags=re.MULTILINE)
     kept = re.findall(r"\(([0-9]+) events\)", out)
     if reading is None or len(kept) != 2:
         raise RuntimeError(f"unexpected output of the features step:\n{out}")
-    return whole, float(reading.group(1)), sum(int(n) for n in kept)
+    return whole, float(reading.group(1)), int(reading.group(2)), sum(int(n) for n in kept)
 
 
 def main() -> int:
@@ -104,7 +104,8 @@ def main() -> int:
                         "input": kind,
                         "scale": scale,
                         "workers": workers,
-                        "events": runs[0][2],
+                        "rows": runs[0][2],
+                        "events": runs[0][3],
                         "step_s": statistics.median(r[0] for r in runs),
                         "read_s": statistics.median(r[1] for r in runs),
                     }
@@ -112,11 +113,11 @@ def main() -> int:
                 print(json.dumps(results[-1]), file=sys.stderr)
     (WORK / "features.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"`make features` (median of {args.runs} runs; reading = the Dask part):\n")
-    print("| input | scale | events kept | workers | whole step | reading |")
-    print("|---|---|---|---|---|---|")
+    print("| input | scale | input rows | events kept | workers | whole step | reading |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['input']} | {r['scale']}x | {r['events']:,} | {r['workers']} "
+            f"| {r['input']} | {r['scale']}x | {r['rows']:,} | {r['events']:,} | {r['workers']} "
             f"| {r['step_s']:.2f} s | {r['read_s']:.2f} s |"
         )
     return 0
