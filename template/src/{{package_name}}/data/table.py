@@ -22,6 +22,9 @@ from .synthetic import LABEL
 
 FORMATS = (".csv", ".parquet")
 PARQUET_MAGIC = b"PAR1"
+#: Rows per Parquet row group written here: small enough that even the toy table splits into
+#: several Dask partitions (a partition takes whole row groups), large enough to compress well.
+ROW_GROUP_ROWS = 1_000
 
 
 def _suffix(path: Path) -> str:
@@ -53,7 +56,7 @@ def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) 
         columns = {name: x[:, i] for i, name in enumerate(names)}
         table = pa.table({**columns, LABEL: y.astype(np.int64)})
         with atomic_write(path, binary=True) as stream:
-            pq.write_table(table, stream)
+            pq.write_table(table, stream, row_group_size=ROW_GROUP_ROWS)
         return
     fmt = ["%.6g"] * x.shape[1] + ["%d"]
     with atomic_write(path) as stream:
