@@ -1,10 +1,11 @@
 """Refuse `-d key=value` answers whose key is not a question of the template.
 
 Copier ignores an unknown `-d` key silently, so a typo (`-d projectname=...`) would give a
-project with the default instead of the user's answer. Copier runs this first after a copy or an
-update, with the keys given and the template folder; it names each unknown key, suggests the
-nearest question and exits 2. (After a copy into a new folder, Copier then removes the folder:
-the user wrote nothing in it yet.)
+project with the default instead of the user's answer. Copier runs this first after a copy, and
+before an update changes any file, with the keys given and the template folder; it names each
+unknown key, suggests the nearest question and exits 2. (After a copy into a new folder, Copier
+then removes the folder: the user wrote nothing in it yet. An update stops with the project as
+it was.)
 """
 
 from __future__ import annotations

@@ -264,6 +264,23 @@ def test_update_on_a_dirty_work_tree_refuses_and_changes_nothing(
     assert git(project, "status", "--porcelain") == status
 
 
+@pytest.mark.full
+def test_update_with_an_unknown_answer_key_refuses_before_changing_anything(
+    template_repo: Path, old_project: Path
+) -> None:
+    project = old_project
+    release(template_repo, "0.2.0")
+    before = digests(project)
+
+    proc = update(project, "-d", "ci=both", "-d", "include_dockr=true")
+    assert proc.returncode != 0
+    assert "-d include_dockr: copier4fair has no question 'include_dockr'" in proc.stderr
+    assert "Did you mean -d include_docker=...?" in proc.stderr
+    assert digests(project) == before
+    assert git(project, "status", "--porcelain") == ""
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.1.0"
+
+
 #: The commit released as 0.2.0 (CI clones carry the history but not the tags).
 RELEASE_0_2_0 = "9cdc066041d3a43fd55bad907ffbd5af1515ac5a"
 
