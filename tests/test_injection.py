@@ -26,23 +26,27 @@ def test_every_free_text_question_is_covered() -> None:
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_hostile_answer_is_refused_or_literal(tmp_path: Path, question: str, payload: str) -> None:
-    sentinel = tmp_path / "sentinel"
-    sentinel.mkdir()
+    # The project folder exists with a sentinel inside: tasks run there, so a command that
+    # slipped through (`rm -rf sentinel`) would find it.
     dst = tmp_path / "p"
+    sentinel = dst / "sentinel"
+    sentinel.mkdir(parents=True)
     try:
         generate(dst, **{question: payload})
     except ValueError as error:
         assert f"question '{question}'" in str(error)
-        assert not dst.exists()
+        assert project_files(dst) == set()  # nothing generated
     else:
         texts = {
             name: (dst / name).read_text(encoding="utf-8", errors="replace")
             for name in project_files(dst)
         }
         assert "A 49 Z" not in "".join(texts.values())
-        answers = yaml.safe_load(texts[".copier-answers.yml"])
-        if question in answers:  # an answer Copier kept is the text as given
+        answers = yaml.safe_load(texts.pop(".copier-answers.yml"))
+        if question in answers:  # an answer Copier kept is the text as given ...
             assert answers[question] == payload
+            # ... and it reaches the project's files as that text, not evaluated.
+            assert any(payload in text for text in texts.values()), question
     assert sentinel.is_dir()
     assert not list(tmp_path.rglob("PWNED"))
     assert not list(Path.cwd().glob("PWNED"))
