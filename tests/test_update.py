@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import (
+    GIT_ID,
     TEMPLATE,
     attempt,
     commit_all,
@@ -26,6 +27,7 @@ from helpers import (
     run,
     update,
 )
+from test_precommit import offline_config
 
 PACKAGE = "my_fair_analysis"
 
@@ -71,7 +73,8 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     (project / "data" / "external" / "calibration.csv").write_text("a,b\n1,2\n")  # git-ignored
     (project / "models" / "classifier" / "model.joblib").write_bytes(bytes(range(256)) * 8)
     edit(project / "models" / "classifier" / "MODEL_CARD.md", "## Uses", "## Uses\n\nMy own words.")
-    (project / "references" / "README.md").unlink()  # a file of the user's, deleted
+    (project / "references" / "README.md").unlink()  # files of the user's, deleted
+    (src / "visualization" / "plots.py").unlink()
     commit_all(project, "my analysis")
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.1.0"
     before = digests(project)
@@ -84,13 +87,23 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     makefile.write_text(makefile.read_text() + "\n# template 0.2.0: a new tooling line\n")
     checker = template / "src" / "{{package_name}}" / "fair" / "cli.py"
     checker.write_text(checker.read_text() + "\n# template 0.2.0: checker improved\n")
-    for owned in (
+    for changed_file in (
         "src/{{package_name}}/data/synthetic.py.jinja",
+        "src/{{package_name}}/visualization/plots.py.jinja",
         "config/pipeline.yaml.jinja",
         "{% if include_docker %}Dockerfile{% endif %}.jinja",
     ):
-        path = template / owned
+        path = template / changed_file
         path.write_text(path.read_text() + "\n# template 0.2.0 change\n")
+    for owned in (
+        "data/README.md.jinja",
+        "models/README.md.jinja",
+        "notebooks/1.0-{{author_initials}}-initial-data-exploration.ipynb.jinja",
+        "references/README.md",
+        "LICENSE.jinja",
+    ):
+        path = template / owned
+        path.write_text(path.read_text() + "\n<!-- template 0.2.0 change -->\n")
     release(template_repo, "0.2.0")  # also appends a line to the README
 
     proc = update(project)
@@ -119,13 +132,20 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     assert digests(project, "models") == {
         k: v for k, v in before.items() if k.startswith("models/")
     }
-    # A deleted file of the user's comes back as the template has it now.
-    assert (project / "references" / "README.md").is_file()
+    # ... nor to their other files the template changed (data sheet, notebook, licence) ...
+    (notebook,) = (project / "notebooks").glob("*.ipynb")
+    for name in ("data/README.md", "models/README.md", f"notebooks/{notebook.name}", "LICENSE"):
+        assert after[name] == before[name], name
+    # ... and a file of the user's they deleted comes back as the template has it now.
+    references = (project / "references" / "README.md").read_text()
+    assert references.endswith("<!-- template 0.2.0 change -->\n")
+    assert (src / "visualization" / "plots.py").read_text().endswith("# template 0.2.0 change\n")
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
     # Nothing else changed, nothing is left over.
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed == {
         "references/README.md",
+        f"src/{PACKAGE}/visualization/plots.py",
         "Makefile",
         "Dockerfile",
         "README.md",
@@ -159,19 +179,22 @@ def test_same_line_changed_on_both_sides_leaves_markers_the_hook_refuses(
     repo, hook = hooks["check-merge-conflict"]
     assert repo["repo"] == "https://github.com/pre-commit/pre-commit-hooks"
     assert hook["args"] == ["--assume-in-merge"]
-    # The same hook code from PyPI (this machine cannot clone from GitHub), at the same version.
-    installed = run(
-        [sys.executable, "-m", "pip", "show", "pre-commit-hooks"], cwd=project, stdout_only=True
-    )
-    assert f"Version: {repo['rev'].lstrip('v')}" in installed
-    files = git(project, "ls-files").split()
-    checked = attempt(
-        [str(Path(sys.executable).with_name("check-merge-conflict")), *hook["args"], *files],
-        cwd=project,
-    )
-    assert checked.returncode == 1
-    assert "Makefile:" in checked.stdout and "Merge conflict string" in checked.stdout
-    assert "README.md" not in checked.stdout
+    # The hook as configured, installed by pre-commit from PyPI at the same version (this
+    # machine cannot clone from GitHub), refuses the commit of the merged tree.
+    alone = {"repos": [{**repo, "hooks": [hook]}]}
+    config_file = project.parent / "conflict-check.yaml"
+    config_file.write_text(yaml.safe_dump(offline_config(alone), sort_keys=False))
+    env = {**GIT_ID, "PRE_COMMIT_HOME": str(project.parent / "pre-commit-cache")}
+    pre_commit = str(Path(sys.executable).with_name("pre-commit"))
+    run([pre_commit, "install", "--config", str(config_file)], cwd=project, env=env)
+    git(project, "add", "-A")
+    head = git(project, "rev-parse", "HEAD")
+    refused = attempt(["git", "commit", "-q", "-m", "update"], cwd=project, env=env, timeout=900)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    said = refused.stdout + refused.stderr  # git shows the hook's output on stderr
+    assert "Makefile:" in said and "Merge conflict string" in said
+    assert "README.md:" not in said
+    assert git(project, "rev-parse", "HEAD") == head  # nothing committed
 
 
 @pytest.mark.full
@@ -230,12 +253,22 @@ def test_migration_renames_hyperparameters_once_from_the_old_version(
     assert "max_iter: 200" in settings.read_text()
     edit(settings, "seed: 20260101", "seed: 7  # my seed")
     commit_all(project, "my seed")
+    mine = settings.read_text()
 
     proc = update(project, "--vcs-ref", "0.2.0")
     assert proc.returncode == 0, proc.stderr
     assert "copier4fair 0.2.0 migration: config/pipeline.yaml" in proc.stdout
     text = settings.read_text()
-    assert "seed: 7  # my seed" in text
+    # Only the hyperparameter lines change; every other line is the user's, byte for byte.
+    renamed = OLD_HYPERPARAMETERS.replace(
+        "# sklearn.ensemble.HistGradientBoostingClassifier",
+        '# sklearn.ensemble.GradientBoostingClassifier (always with init="zero", for the C++ '
+        "export)",
+    )
+    renamed = renamed.replace("max_iter: 200", "n_estimators: 200")
+    renamed = renamed.replace("max_leaf_nodes: 31", "max_depth: 5  # was max_leaf_nodes: 31")
+    renamed = renamed.replace("\n    early_stopping: false", "")
+    assert text == mine.replace(OLD_HYPERPARAMETERS, renamed)
     hyperparameters = yaml.safe_load(text)["model"]["hyperparameters"]
     assert hyperparameters == {"n_estimators": 200, "learning_rate": 0.1, "max_depth": 5}
     commit_all(project, "update to 0.2.0")
