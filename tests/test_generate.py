@@ -171,7 +171,10 @@ def test_copy_with_the_cli_as_a_user_would(tmp_path: Path) -> None:
         "WARNING CITATION.cff: authors[0]: 'Firstname Lastname' is the template's placeholder"
         in out
     )
-    assert "make check-metadata" in out
+    # The message after copy: what to do next.
+    assert f"is ready in {tmp_path / 'p'}" in out
+    assert "git init && git add -A" in out
+    assert "make check-metadata     # re-run the metadata check" in out
 
 
 def test_license_is_the_real_text_with_year_and_holder(tmp_path: Path) -> None:

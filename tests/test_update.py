@@ -109,6 +109,12 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     proc = update(project)
     assert proc.returncode == 0, proc.stderr
     assert "checking the metadata after update" in proc.stdout
+    # The message after update: the version reached and how to review the merge.
+    assert '"My FAIR Analysis" is updated to copier4fair 0.2.0.' in proc.stdout + proc.stderr
+    assert (
+        "pre-commit run --all-files   # finds left-over conflict markers"
+        in proc.stdout + proc.stderr
+    )
     after = digests(project)
 
     # The template change is applied to the files the template owns ...
