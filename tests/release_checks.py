@@ -7,6 +7,7 @@ JSON summary; exits non-zero with the reason if any validator rejects a file.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -37,6 +38,17 @@ def main(project: Path) -> dict[str, object]:
     session = onnxruntime.InferenceSession(str(model_dir / "model.onnx"))
     (scores,) = session.run(None, {"features": inputs})
     summary["max_diff"] = float(np.max(np.abs(scores - expected)))
+    # Independently of the export's own check: the native model and onnxruntime on the whole
+    # held-out table, through the project's package (its estimator and table reader).
+    (package,) = (p.name for p in (project / "src").iterdir() if p.is_dir())
+    estimator = importlib.import_module(f"{package}.models.estimator")
+    table = importlib.import_module(f"{package}.data.table")
+    x_test, _, _ = table.read_table(project / "data" / "processed" / "test.csv")
+    x_test = x_test.astype(np.float32).astype(np.float64)  # the float32 the ONNX model sees
+    native = estimator.predict_proba(estimator.load(model_dir), x_test)
+    (onnx_scores,) = session.run(None, {"features": x_test.astype(np.float32)})
+    summary["native_rows"] = len(x_test)
+    summary["native_max_diff"] = float(np.max(np.abs(onnx_scores - native)))
     card = ModelCard.load(model_dir / "MODEL_CARD.md")
     summary["card_license"] = card.data.license
     summary["card_metrics"] = sorted(r.metric_type for r in card.data.eval_results or [])

@@ -51,6 +51,7 @@ COMMON = {
     "reports/figures/.gitkeep",
     "tests/conftest.py",
     "tests/test_data.py",
+    "tests/test_files.py",
     "tests/test_features.py",
     "tests/test_metadata.py",
 }

@@ -132,6 +132,8 @@ def check_release(
     assert summary["inputs"] == ["features"] and summary["outputs"] == ["signal_probability"]
     assert {"inputs", "preprocessing", "provenance"} <= set(summary["metadata"])
     assert summary["max_diff"] <= 1e-5
+    assert summary["native_rows"] == 5000  # the held-out quarter of 20,000 events
+    assert summary["native_max_diff"] <= 1e-5
     assert summary["card_license"] == "cc-by-4.0"
     assert summary["card_metrics"] == ["accuracy", "roc_auc"]
     if domain == "hep":

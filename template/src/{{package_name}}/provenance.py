@@ -1,4 +1,9 @@
-"""Provenance recorded with every trained model: data checksums, configuration, code version."""
+"""Provenance recorded with every trained model: data checksums, configuration, code version.
+
+The record names the raw inputs by their sha256 (as recorded by `make data` and verified by
+`make features`), the training table by its own, holds a copy of config/pipeline.yaml with its
+sha256, and the package version and git commit of the code that trained the model.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .config import Config
+from .data import manifest, partitions
 
 
 def git_commit(root: Path) -> str | None:
@@ -29,13 +36,28 @@ def git_commit(root: Path) -> str | None:
     return f"{commit}-dirty" if dirty else commit
 
 
-def provenance(root: Path, data_sha256: dict[str, str], config_sha256: str) -> dict[str, Any]:
-    """Return the provenance record of a training run."""
+def raw_data_sha256(config: Config) -> dict[str, str]:
+    """{path relative to the project: sha256} of the raw inputs, from their manifests."""
+    root = config.root.resolve()
+    digests = {}
+    for path in partitions.raw_files(config):
+        try:
+            name = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            name = str(path)
+        digests[name] = manifest.recorded(path)
+    return digests
+
+
+def provenance(config: Config, data_sha256: dict[str, str]) -> dict[str, Any]:
+    """Return the provenance record of a training run on the tables of `data_sha256`."""
     return {
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),  # noqa: UP017
         "package_version": __version__,
-        "git_commit": git_commit(root),
+        "git_commit": git_commit(config.root),
         "python": platform.python_version(),
-        "config_sha256": config_sha256,
+        "config_sha256": config.sha256(),
+        "config": config.data,
+        "raw_data_sha256": raw_data_sha256(config),
         "data_sha256": data_sha256,
     }

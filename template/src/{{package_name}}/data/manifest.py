@@ -57,6 +57,15 @@ def record(path: Path, manifest: Path | None = None) -> str:
     return entries[name]
 
 
+def recorded(path: Path) -> str:
+    """The sha256 recorded for `path` in its folder's manifest (no re-hashing)."""
+    manifest = path.parent / MANIFEST_NAME
+    digest = read_manifest(manifest).get(_name(path, manifest))
+    if digest is None:
+        raise ChecksumError(f"{path} has no entry in {manifest}: run `make data` to record it")
+    return digest
+
+
 def verify(path: Path, manifest: Path | None = None, actual: str | None = None) -> str:
     """Check `path` against its manifest entry; return the digest or raise ChecksumError.
 

@@ -44,7 +44,7 @@ def train(root: Path) -> Path:
         "hyperparameters": hyperparameters,
         "seed": config.seed,
         "n_train": len(y),
-        "provenance": provenance(root, {train_file.name: digest}, config.sha256()),
+        "provenance": provenance(config, {train_file.name: digest}),
     }
     (directory / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     print(f"trained on {len(y)} events; saved {model_file}")
