@@ -78,7 +78,10 @@ def export(root: Path) -> Path:
     inputs = describe_inputs(root, names)
     metadata = {
         "model_name": str(config.section("model").get("name", directory.name)),
-        "inputs": [{"name": i.name, "unit": i.unit, "description": i.description} for i in inputs],
+        "inputs": [
+            {"name": i.name, "unit": i.unit, "description": i.description, "preprocessing": step}
+            for i, step in zip(inputs, estimator.input_preprocessing(model), strict=True)
+        ],
         "output": f"{onnx_io.OUTPUT_NAME}: probability that the event is signal, in [0, 1]",
         "preprocessing": estimator.preprocessing(model),
         "library": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",

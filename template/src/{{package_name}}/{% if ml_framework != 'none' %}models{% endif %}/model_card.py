@@ -97,6 +97,7 @@ def card_text(root: Path) -> str:
     metrics = _read_json(reports / "metrics.json", "evaluate")
     export_check = _read_json(directory / reference.DIRECTORY / "export_check.json", "export")
     inputs = describe_inputs(root, record["features"])
+    model = estimator.load(directory)
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
     datasets = [str(d) for d in texts.get("datasets") or []]
     datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
@@ -156,7 +157,8 @@ def card_text(root: Path) -> str:
         files=files,
         cpp=cpp,
         inputs=inputs,
-        preprocessing=estimator.preprocessing(estimator.load(directory)),
+        preprocessing=estimator.preprocessing(model),
+        input_preprocessing=estimator.input_preprocessing(model),
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get("train.csv", "unknown"),
         seed=record["seed"],
