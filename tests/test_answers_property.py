@@ -62,6 +62,7 @@ VALUES = st.one_of(
 )
 ANSWERS = st.dictionaries(st.sampled_from(QUESTIONS), VALUES, min_size=1, max_size=3)
 EXAMPLES = 100  # per group; three groups: 300 examples in CI
+INSTALLED = 10  # projects per group installed with pip
 
 
 class Outcomes:
@@ -128,6 +129,7 @@ def run_property(group: int, tmp_path: Path, cffconvert_python: Path) -> Outcome
         check_example(answers, outcomes)
 
     property_holds()
+    assert outcomes.refused + len(outcomes.projects) >= EXAMPLES
     validate_citations(cffconvert_python, outcomes.citations)
     assert outcomes.projects, "no example generated a project"
     assert outcomes.refused, "no example was refused"
@@ -140,7 +142,8 @@ def test_free_text_answers_are_refused_or_give_valid_projects(
     tmp_path: Path, cffconvert_python: Path, group: int
 ) -> None:
     outcomes = run_property(group, tmp_path, cffconvert_python)
-    # A sample of the generated projects is installed for real, and its package imported.
+    # Projects with distinct names are installed for real (one pip run), and their packages
+    # imported by their installed distribution: the version comes from the installed metadata.
     python = make_venv(tmp_path / "venv")
     # The checker needs PyYAML alone; the heavy analysis dependencies are not installed here.
     subprocess.run(
@@ -148,12 +151,25 @@ def test_free_text_answers_are_refused_or_give_valid_projects(
         check=True,
         capture_output=True,
     )
-    for project in outcomes.projects[:3]:
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--no-deps", str(project)],
-            check=True,
-            capture_output=True,
-        )
+    sample: dict[str, Path] = {}
+    for project in outcomes.projects:
+        name = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        sample.setdefault(name["project"]["name"], project)
+    sample = dict(list(sample.items())[:INSTALLED])
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", *map(str, sample.values())],
+        check=True,
+        capture_output=True,
+    )
+    for name, project in sample.items():
         package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
-        subprocess.run([str(python), "-c", f"import {package}.fair"], check=True, cwd=tmp_path)
+        version = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))["version"]
+        out = subprocess.run(
+            [str(python), "-c", f"import {package}, {package}.fair; print({package}.__version__)"],
+            check=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert out.strip() == str(version), name
         shutil.rmtree(project / "build", ignore_errors=True)
