@@ -44,6 +44,7 @@ COMMON = {
     "docs/conf.py",
     "docs/index.md",
     "docs/data.md",
+    "docs/figures.md",
     "models/README.md",
     "notebooks/README.md",
     "references/README.md",

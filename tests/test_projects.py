@@ -111,6 +111,11 @@ def test_project_installs_tests_and_runs_its_pipeline(
     run(["make", "docs", f"PYTHON={python}"], cwd=project, env=env)
     html = project / "docs" / "_build" / "html"
     assert "Running the analysis" in (html / "index.html").read_text()
+    # Every figure the pipeline drew is on the figures page, in every framework.
+    drawn = {p.name for p in (project / "reports" / "figures").glob("*.png")}
+    assert "feature_distributions.png" in drawn
+    assert (html / "figures.html").read_text().count("<img") == len(drawn)
+    assert {p.name for p in (html / "_images").iterdir()} >= drawn
     if framework != "none":
         model = (html / "model.html").read_text()
         assert "Inputs" in model and model.count("<img") == 3
