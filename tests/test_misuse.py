@@ -8,7 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import COPIER, TEMPLATE, attempt, commit_all, make_venv, project_files, run
+import yaml
+from helpers import (
+    COPIER,
+    GIT_ID,
+    TEMPLATE,
+    attempt,
+    commit_all,
+    git,
+    make_venv,
+    project_files,
+    release,
+    run,
+)
 
 
 def test_without_trust_copier_names_the_option(tmp_path: Path) -> None:
@@ -47,6 +59,30 @@ def test_an_older_copier_is_refused_with_the_version_needed(tmp_path: Path) -> N
     assert proc.returncode != 0
     assert "This template requires Copier version >= 9.6.0" in proc.stdout + proc.stderr
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.full
+def test_the_oldest_copier_allowed_copies_and_updates(template_repo: Path, tmp_path: Path) -> None:
+    """The README's "Copier 9.6 or newer": _min_copier_version itself copies and updates."""
+    minimum = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["_min_copier_version"]
+    python = make_venv(tmp_path / "venv")
+    pip = [str(python), "-m", "pip", "install", "-q", f"copier=={minimum}"]
+    run(pip, cwd=tmp_path, timeout=900)
+    copier = str(python.with_name("copier"))
+    project = tmp_path / "analysis"
+    out = run(
+        [copier, "copy", "--trust", "--defaults", "--vcs-ref", "0.1.0", str(template_repo),
+         str(project)],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert "OK: no errors" in out
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "start")
+    release(template_repo, "0.2.0")
+    out = run([copier, "update", "--trust", "--defaults"], cwd=project, env=GIT_ID)
+    assert "checking the metadata after update" in out
+    assert (project / "README.md").read_text().endswith("<!-- template 0.2.0 -->\n")
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
 
 
 def _template_with_a_metadata_bug(template_repo: Path) -> Path:
