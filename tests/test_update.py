@@ -87,23 +87,20 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     makefile.write_text(makefile.read_text() + "\n# template 0.2.0: a new tooling line\n")
     checker = template / "src" / "{{package_name}}" / "fair" / "cli.py"
     checker.write_text(checker.read_text() + "\n# template 0.2.0: checker improved\n")
-    for changed_file in (
-        "src/{{package_name}}/data/synthetic.py.jinja",
-        "src/{{package_name}}/visualization/plots.py.jinja",
-        "config/pipeline.yaml.jinja",
-        "{% if include_docker %}Dockerfile{% endif %}.jinja",
-    ):
+    code, text = "\n# template 0.2.0 change\n", "\n<!-- template 0.2.0 change -->\n"
+    for changed_file, line in {
+        "src/{{package_name}}/data/synthetic.py.jinja": code,
+        "src/{{package_name}}/visualization/plots.py.jinja": code,
+        "config/pipeline.yaml.jinja": code,
+        "{% if include_docker %}Dockerfile{% endif %}.jinja": code,
+        "data/README.md.jinja": text,
+        "models/README.md.jinja": text,
+        "notebooks/1.0-{{author_initials}}-initial-data-exploration.ipynb.jinja": text,
+        "references/README.md": text,
+        "LICENSE.jinja": text,
+    }.items():
         path = template / changed_file
-        path.write_text(path.read_text() + "\n# template 0.2.0 change\n")
-    for owned in (
-        "data/README.md.jinja",
-        "models/README.md.jinja",
-        "notebooks/1.0-{{author_initials}}-initial-data-exploration.ipynb.jinja",
-        "references/README.md",
-        "LICENSE.jinja",
-    ):
-        path = template / owned
-        path.write_text(path.read_text() + "\n<!-- template 0.2.0 change -->\n")
+        path.write_text(path.read_text() + line)
     release(template_repo, "0.2.0")  # also appends a line to the README
 
     proc = update(project)
