@@ -57,9 +57,9 @@ def record(path: Path, manifest: Path | None = None) -> str:
     return entries[name]
 
 
-def recorded(path: Path) -> str:
-    """The sha256 recorded for `path` in its folder's manifest (no re-hashing)."""
-    manifest = path.parent / MANIFEST_NAME
+def recorded(path: Path, manifest: Path | None = None) -> str:
+    """The sha256 recorded for `path` in a manifest (default: its folder's), without hashing."""
+    manifest = manifest or path.parent / MANIFEST_NAME
     digest = read_manifest(manifest).get(_name(path, manifest))
     if digest is None:
         raise ChecksumError(f"{path} has no entry in {manifest}: run `make data` to record it")
@@ -72,9 +72,7 @@ def verify(path: Path, manifest: Path | None = None, actual: str | None = None) 
     `actual` is the file's sha256 if it was computed elsewhere (e.g. on a Dask worker).
     """
     manifest = manifest or path.parent / MANIFEST_NAME
-    expected = read_manifest(manifest).get(_name(path, manifest))
-    if expected is None:
-        raise ChecksumError(f"{path} has no entry in {manifest}: run `make data` to record it")
+    expected = recorded(path, manifest)
     if not path.is_file():
         raise ChecksumError(
             f"{path} is listed in {manifest} but missing: restore it, or re-run the step that "
