@@ -37,13 +37,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from copier.errors import CopierError
 
 #: How many lines of an answer's change are printed for a file it could not be merged into.
 SHOWN_LINES = 12
-
-
-class UpdateRefused(Exception):
-    """The update would delete or strand files that hold the user's work."""
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
@@ -176,23 +173,34 @@ def undo(root: Path) -> None:
     git(root, "clean", "-fdq", "--", ".")
 
 
+def shown(value: Any) -> str:
+    """An answer as the message shows it: quoted, or '(not asked)' for a question skipped."""
+    return "(not asked)" if value is None else repr(value)
+
+
 def refusal(changed: dict[str, tuple[Any, Any]], work: list[str], left: list[str]) -> str:
     """The message of an undone update: the answers, the files, and how to change safely."""
     lines = [
         "copier4fair: the update was undone; every file is as it was before it.",
         "Changing "
-        + ", ".join(f"{key} from {old!r} to {new!r}" for key, (old, new) in changed.items())
+        + ", ".join(
+            f"{key} from {shown(old)} to {shown(new)}" for key, (old, new) in changed.items()
+        )
         + " would lose your work:",
     ]
     lines += [f"  {name}: your edits; the new answers delete this file" for name in work]
-    lines += [f"  {name}: yours; it would stay behind in a folder the update empties" for name in left]
+    lines += [
+        f"  {name}: yours; it would stay behind in a folder the update empties" for name in left
+    ]
     if "package_name" in changed:
         old, new = changed["package_name"]
         lines += [
-            f"To rename the package, move it yourself, then update with nothing left to move:",
+            "To rename the package, move it yourself, then update with nothing left to move:",
             f"  git mv src/{old} src/{new}",
-            f"  git grep -lw {old} | xargs sed -i 's/\\b{old}\\b/{new}/g'   "
-            f"# imports, Makefile, pyproject.toml, .copier-answers.yml",
+            (
+                f"  git grep -lw {old} | xargs sed -i 's/\\b{old}\\b/{new}/g'   "
+                "# imports, Makefile, pyproject.toml, .copier-answers.yml"
+            ),
             f"  git diff   # check, then: git commit -am 'Rename the package to {new}'",
             "  copier update --trust --defaults",
         ]
@@ -201,7 +209,7 @@ def refusal(changed: dict[str, tuple[Any, Any]], work: list[str], left: list[str
             "Keep your work first: move each file listed to a name of your own (git mv FILE "
             "FILE.mine), or carry your edits to their new place, commit, and run the update "
             "again; or keep the old answer ("
-            + " ".join(f"-d {key}={old}" for key, (old, _) in changed.items())
+            + " ".join(f"-d {key}={old}" for key, (old, _) in changed.items() if old is not None)
             + ")."
         ]
     return "\n".join(lines)
@@ -231,7 +239,16 @@ def carry(root: Path, base: Path, theirs: Path, mine: Any) -> tuple[list[str], l
         current = target.read_bytes()
         if current == after:
             continue
-        proc = git(root, "merge-file", "-p", "-q", str(target), str(base / name), str(theirs / name), check=False)
+        proc = git(
+            root,
+            "merge-file",
+            "-p",
+            "-q",
+            str(target),
+            str(base / name),
+            str(theirs / name),
+            check=False,
+        )
         if proc.returncode == 0:
             write_atomically(target, proc.stdout)
             merged.append(name)
@@ -329,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             base = render(args.template, args.ref, old_answers, work / "base")
             theirs = render(args.template, args.ref, new_answers, work / "theirs")
-        except Exception as error:  # the old answers may not be valid for the new version
+        except (CopierError, ValueError, OSError) as error:  # e.g. an old answer now refused
             print(
                 f"copier4fair: warning: the changed answers ({', '.join(changed)}) could not be "
                 f"carried into your own files ({type(error).__name__}: {error}); check "
