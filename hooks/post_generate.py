@@ -20,6 +20,7 @@ import re
 import shutil
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 #: The template's files, next to this hook (copier.yml: _subdirectory).
@@ -87,9 +88,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     sys.path.insert(0, str(src))
-    cli = importlib.import_module(f"{args.package}.fair.cli")
     print(f"\ncopier4fair: checking the metadata after {args.operation} ...")
-    code: int = cli.main(["check-metadata", "--root", str(root)])
+    try:
+        cli = importlib.import_module(f"{args.package}.fair.cli")
+        code: int = cli.main(["check-metadata", "--root", str(root)])
+    except Exception:  # noqa: BLE001 - a bug of the checker: show it, and keep the files below
+        traceback.print_exc()
+        print(
+            f"copier4fair: the metadata checker of src/{args.package} crashed (above); this is a "
+            "bug of copier4fair: please report it with the traceback.",
+            file=sys.stderr,
+        )
+        code = 1
     if not code:
         return 0
     print(

@@ -165,3 +165,20 @@ def test_no_cleanup_keeps_the_files_in_place_and_makes_no_copy(
     assert proc.returncode != 0
     assert (dst / "CITATION.cff").is_file()
     assert not (tmp_path / "analysis.unchecked").exists()
+
+
+def test_a_checker_that_crashes_after_copy_still_keeps_every_generated_file(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """A bug that makes the checker raise (not fail) shows its traceback and keeps the files."""
+    cli = template_repo / "template" / "src" / "{{package_name}}" / "fair" / "cli.py"
+    cli.write_text(cli.read_text(encoding="utf-8") + '\nraise RuntimeError("a checker bug")\n')
+    commit_all(template_repo, "a crashing checker")
+    dst = tmp_path / "analysis"
+    proc = _copy(template_repo, dst)
+    assert proc.returncode != 0
+    assert "RuntimeError: a checker bug" in proc.stderr  # the traceback stays visible
+    assert "the metadata checker of src/my_fair_analysis crashed (above)" in proc.stderr
+    kept = tmp_path / "analysis.unchecked"
+    assert f"is kept in {kept}" in proc.stderr
+    assert (kept / ".copier-answers.yml").is_file() and (kept / "CITATION.cff").is_file()
