@@ -83,6 +83,13 @@ def test_the_oldest_copier_allowed_copies_and_updates(template_repo: Path, tmp_p
     assert "checking the metadata after update" in out
     assert (project / "README.md").read_text().endswith("<!-- template 0.2.0 -->\n")
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
+    # A changed answer is carried into the user's own config/pipeline.yaml (nested rendering).
+    commit_all(project, "update")
+    source = "https://data.example.org/events.csv"
+    out = run([copier, "update", "--trust", "--defaults", "-d", f"data_source={source}"],
+              cwd=project, env=GIT_ID)  # fmt: skip
+    assert "config/pipeline.yaml: the changed answers applied" in out
+    assert f'source: "{source}"' in (project / "config" / "pipeline.yaml").read_text()
 
 
 def _template_with_a_metadata_bug(template_repo: Path) -> Path:
