@@ -1,0 +1,462 @@
+"""Generate includes/reserved.jinja: the names a generated project installs, for its validators.
+
+A project whose distribution name (project_slug) is one it installs makes `pip install -e .`
+replace that distribution; a package (package_name) with an installed import name shadows it.
+This script derives both lists from the template itself, for every `ml_framework` and `domain`
+of copier.yml:
+
+* template/requirements.txt.jinja, rendered for each combination: the exact pins;
+* template/pyproject.toml.jinja, rendered for each combination: its dependencies and every
+  optional extra (test, dev, docs), resolved with their own dependencies under the pins;
+* template/Makefile.jinja: what `make metadata` installs in its side environment (cffconvert);
+* the seed packages of `python -m venv` (ensurepip's bundled wheels of the Python running this
+  script: pip and setuptools with the template's Python 3.11).
+
+pip resolves the names (`pip install --dry-run --ignore-installed --prefer-binary --report`,
+which also gives each wheel's address). The import names are the top-level entries of each
+wheel's file list (what pip installs into site-packages) and of its top_level.txt, if any,
+read from the wheel itself: a local
+file is opened directly, a remote one is read with HTTP range requests for the zip's central
+directory only (a few hundred kB even for torch), falling back to a full download; a
+distribution published as source only (docopt) is built into a wheel with `pip wheel`. Results are
+cached in build/reserved-names/ (gitignored), so reruns and `--check` work offline.
+
+Usage (with the template's .venv Python):
+    python hooks/reserved_names.py            # regenerate includes/reserved.jinja
+    python hooks/reserved_names.py --check    # exit 1 if the file is out of date
+    --offline   use the cache only (exit 2 if it is incomplete)
+    --refresh   resolve the unpinned extras again (their newest releases)
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import ensurepip
+import hashlib
+import io
+import itertools
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+import tempfile
+import tomllib
+import urllib.parse
+import urllib.request
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from packaging.requirements import Requirement
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+OUTPUT = TEMPLATE / "includes" / "reserved.jinja"
+CACHE = TEMPLATE / "build" / "reserved-names"
+#: The answers the installed names depend on (every combination of their choices is rendered).
+AXES = ("ml_framework", "domain")
+#: Stand-in answers for the other variables pyproject.toml.jinja uses (they name no package).
+STAND_INS = {
+    "project_slug": "stand-in",
+    "package_name": "stand_in",
+    "version": "0.1.0",
+    "description": "stand-in",
+    "license": "MIT",
+    "author_given_names": "A",
+    "author_family_names": "B",
+    "author_email": "a@example.org",
+    "keyword_list": [],
+    "python_version": "3.11",
+    "repository_url": "",
+}
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)$")
+SIDE_ENV = re.compile(r"\$\(CFFCONVERT_ENV\)/bin/python -m pip install (.+)$", re.MULTILINE)
+
+
+#: The keys of build/reserved-names/resolved.json this run used (the others are dropped).
+USED: set[str] = set()
+
+
+class OfflineMiss(Exception):
+    """--offline and something is not in the cache."""
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalized distribution name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def combinations() -> list[dict[str, str]]:
+    """Every combination of the choices of AXES in copier.yml."""
+    questions = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+    values = []
+    for axis in AXES:
+        choices = questions[axis]["choices"]
+        values.append(list(choices.values() if isinstance(choices, dict) else choices))
+    return [dict(zip(AXES, combo)) for combo in itertools.product(*values)]
+
+
+def render(name: str, answers: dict[str, str]) -> str:
+    env = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["to_json"] = lambda value, **kw: json.dumps(value, **kw)
+    source = (TEMPLATE / "template" / name).read_text(encoding="utf-8")
+    return env.from_string(source).render({**STAND_INS, **answers})
+
+
+def pins(answers: dict[str, str]) -> dict[str, str]:
+    """The rendered requirements.txt: {pin line's name: version}; any other line is an error."""
+    found = {}
+    for line in render("requirements.txt.jinja", answers).splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = PIN.match(line)
+        if not match:
+            sys.exit(
+                f"requirements.txt.jinja {answers}: '{line}' is not an exact name==version pin"
+            )
+        found[match[1]] = match[2]
+    return found
+
+
+def unpinned(answers: dict[str, str], pinned: dict[str, str]) -> set[str]:
+    """pyproject.toml's dependencies that requirements.txt does not pin, and all its extras."""
+    project = tomllib.loads(render("pyproject.toml.jinja", answers))["project"]
+    pinned_names = {canonical(name) for name in pinned}
+    wanted = set()
+    for text in project.get("dependencies", []):
+        req = Requirement(text)
+        if canonical(req.name) not in pinned_names or req.extras:
+            wanted.add(str(req))
+    for extra in project.get("optional-dependencies", {}).values():
+        wanted.update(str(Requirement(text)) for text in extra)
+    return wanted
+
+
+def side_environment() -> set[str]:
+    """The requirements `make metadata` installs into its own virtual environment."""
+    text = (TEMPLATE / "template" / "Makefile.jinja").read_text(encoding="utf-8")
+    return {
+        arg for line in SIDE_ENV.findall(text) for arg in line.split() if not arg.startswith("-")
+    }
+
+
+def venv_seeds() -> list[list[str]]:
+    """[[name, version, file URL]] of what `python -m venv` installs: ensurepip's bundled wheels.
+
+    Python 3.11 (the template's own) seeds pip and setuptools; 3.12 and later, pip only.
+    """
+    seeds = []
+    bundled = Path(ensurepip.__file__).parent / "_bundled"
+    for name, package in sorted(getattr(ensurepip, "_get_packages", dict)().items()):
+        wheel = Path(package.wheel_path or bundled / package.wheel_name)
+        if wheel.exists():
+            seeds.append([name, package.version, wheel.resolve().as_uri()])
+    return seeds
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution with pip (cached by its input)
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def resolve(
+    requirements: list[str], constraints: list[str], no_deps: bool, args: argparse.Namespace
+) -> list[list[str]]:
+    """[[name, version, url], ...] pip would install for `requirements` (cached)."""
+    key_text = json.dumps([sorted(requirements), sorted(constraints), no_deps])
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
+    cache_file = CACHE / "resolved.json"
+    cache = load_json(cache_file)
+    USED.add(key)
+    pinned_only = no_deps and all("==" in r for r in requirements)
+    if key in cache and (pinned_only or not args.refresh):
+        return cache[key]
+    if args.offline:
+        raise OfflineMiss(f"no cached resolution of {len(requirements)} requirements")
+    with tempfile.TemporaryDirectory() as tmp:
+        req_file = Path(tmp) / "requirements.txt"
+        req_file.write_text("\n".join(requirements) + "\n", encoding="utf-8")
+        command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+        command += ["--prefer-binary", "--quiet", "--report", "-", "-r", str(req_file)]
+        if constraints:
+            con_file = Path(tmp) / "constraints.txt"
+            con_file.write_text("\n".join(constraints) + "\n", encoding="utf-8")
+            command += ["-c", str(con_file)]
+        if no_deps:
+            command.append("--no-deps")
+        print(f"pip resolves {len(requirements)} requirements", file=sys.stderr)
+        result = subprocess.run(command, check=True, capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    resolved = sorted(
+        [item["metadata"]["name"], item["metadata"]["version"], item["download_info"]["url"]]
+        for item in report["install"]
+    )
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cache = load_json(cache_file)
+    cache[key] = resolved
+    cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return resolved
+
+
+def layers(pinned: dict[str, str]) -> list[list[str]]:
+    """Split name==version pins into lists with each name at most once (pip refuses doubles)."""
+    by_name: dict[str, list[str]] = {}
+    for line in sorted(pinned):
+        by_name.setdefault(canonical(line.split("==")[0]), []).append(line)
+    depth = max((len(lines) for lines in by_name.values()), default=0)
+    return [[lines[i] for lines in by_name.values() if i < len(lines)] for i in range(depth)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Import names from the wheels' file lists
+
+
+class HTTPRangeFile(io.RawIOBase):
+    """A read-only file over HTTP range requests: zipfile reads just the central directory."""
+
+    def __init__(self, url: str, context: ssl.SSLContext) -> None:
+        self.url, self.context, self.pos = url, context, 0
+        request = urllib.request.Request(url, method="HEAD")
+        with urllib.request.urlopen(request, context=context, timeout=60) as response:
+            self.size = int(response.headers["Content-Length"])
+            if response.headers.get("Accept-Ranges") != "bytes":
+                raise OSError("the server does not serve byte ranges")
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def readinto(self, buffer: Any) -> int:
+        end = min(self.pos + len(buffer), self.size)
+        if end <= self.pos:
+            return 0
+        request = urllib.request.Request(self.url, headers={"Range": f"bytes={self.pos}-{end - 1}"})
+        with urllib.request.urlopen(request, context=self.context, timeout=60) as response:
+            if response.status != 206:
+                raise OSError("the server sent the whole file instead of a range")
+            data = response.read()
+        buffer[: len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+
+def ssl_context() -> ssl.SSLContext:
+    cafile = os.environ.get("PIP_CERT") or os.environ.get("SSL_CERT_FILE")
+    return ssl.create_default_context(cafile=cafile if cafile and Path(cafile).exists() else None)
+
+
+def listing(wheel: zipfile.ZipFile) -> list[str]:
+    """A wheel's file list, and the names its top_level.txt declares (as `top_level.txt:NAME`)."""
+    files = wheel.namelist()
+    declared = [f for f in files if f.count("/") == 1 and f.endswith(".dist-info/top_level.txt")]
+    for path in declared:
+        files += [f"top_level.txt:{n}" for n in wheel.read(path).decode().split()]
+    return files
+
+
+def wheel_files(url: str) -> list[str]:
+    """The file list of the wheel at `url` (file:// or http(s)://), built first if a sdist."""
+    parsed = urllib.parse.urlparse(url)
+    if not parsed.path.endswith(".whl"):  # a source distribution (e.g. docopt): build it
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp, url]
+            subprocess.run(command, check=True, capture_output=True)
+            with zipfile.ZipFile(next(Path(tmp).glob("*.whl"))) as wheel:
+                return listing(wheel)
+    if parsed.scheme == "file":
+        with zipfile.ZipFile(urllib.request.url2pathname(parsed.path)) as wheel:
+            return listing(wheel)
+    context = ssl_context()
+    try:
+        with zipfile.ZipFile(HTTPRangeFile(url, context)) as wheel:
+            return listing(wheel)
+    except (OSError, zipfile.BadZipFile) as error:
+        print(f"range requests failed ({error}): downloading {url}", file=sys.stderr)
+    target = CACHE / "wheels" / Path(parsed.path).name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with urllib.request.urlopen(url, context=context, timeout=600) as response:
+        target.write_bytes(response.read())
+    with zipfile.ZipFile(target) as wheel:
+        return listing(wheel)
+
+
+def top_level(files: list[str]) -> list[str]:
+    """The top-level import names a wheel installs into site-packages."""
+    names = set()
+    for path in files:
+        if path.startswith("top_level.txt:"):  # declared by setuptools, e.g. _xxhash
+            names.add(path.partition(":")[2].split("/")[0])
+            continue
+        parts = path.split("/")
+        if parts[0].endswith(".data"):
+            if len(parts) < 3 or parts[1] not in ("purelib", "platlib"):
+                continue  # scripts, headers, data: not in site-packages
+            parts = parts[2:]
+        elif parts[0].endswith(".dist-info"):
+            continue
+        if len(parts) == 1:  # a module file
+            stem, _, suffix = parts[0].partition(".")
+            name = stem if suffix == "py" or suffix.endswith(("so", "pyd")) else ""
+        else:  # a package folder
+            name = parts[0]
+        if name.isidentifier() and name != "__pycache__":
+            names.add(name)
+    return sorted(names)
+
+
+def import_names(wheels: list[list[str]], args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """{wheel file name: {name, version, imports}} for every resolved wheel (cached)."""
+    cache_file = CACHE / "wheels-v2.json"
+    cache = load_json(cache_file)
+    todo = {}
+    for name, version, url in wheels:
+        filename = urllib.parse.unquote(Path(urllib.parse.urlparse(url).path).name)
+        if filename not in cache:
+            todo[filename] = (name, version, url)
+    if todo and args.offline:
+        raise OfflineMiss(f"{len(todo)} wheels not in the cache, e.g. {next(iter(todo))}")
+    if todo:
+        print(f"reading the file lists of {len(todo)} wheels", file=sys.stderr)
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            lists = dict(zip(todo, pool.map(lambda t: wheel_files(t[2]), todo.values())))
+        for filename, (name, version, _) in todo.items():
+            cache[filename] = {
+                "name": name,
+                "version": version,
+                "imports": top_level(lists[filename]),
+            }
+        CACHE.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    result = {}
+    for _, _, url in wheels:
+        filename = urllib.parse.unquote(Path(urllib.parse.urlparse(url).path).name)
+        result[filename] = cache[filename]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The generated file
+
+
+def collect(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({normalized distribution: name}, {lower-case import name: [import name, dists...]})."""
+    combos = combinations()
+    pinned: set[str] = set()
+    extra: set[str] = set()
+    for answers in combos:
+        combo_pins = pins(answers)
+        pinned.update(f"{name}=={version}" for name, version in combo_pins.items())
+        extra |= unpinned(answers, combo_pins)
+    wheels: list[list[str]] = []
+    for layer in layers({line: "" for line in pinned}):
+        wheels += resolve(layer, [], no_deps=True, args=args)
+    # The extras are installed on top of requirements.txt: resolved under its pins.
+    constraints = layers({line: "" for line in pinned})[0]
+    wheels += resolve(sorted(extra), constraints, no_deps=False, args=args)
+    # `make metadata`'s side environment: its own resolution.
+    wheels += resolve(sorted(side_environment()), [], no_deps=False, args=args)
+    wheels += venv_seeds()
+    distributions: dict[str, str] = {}
+    providers: dict[str, tuple[str, set[str]]] = {}
+    for info in import_names(wheels, args).values():
+        distributions[canonical(info["name"])] = info["name"]
+        for module in info["imports"]:
+            _, dists = providers.setdefault(module.lower(), (module, set()))
+            dists.add(info["name"])
+    imports = {
+        key: [shown, *sorted(dists, key=str.lower)] for key, (shown, dists) in providers.items()
+    }
+    return dict(sorted(distributions.items())), dict(sorted(imports.items()))
+
+
+HEADER = """\
+{{#- GENERATED by hooks/reserved_names.py: do not edit. Regenerate with
+    `.venv/bin/python hooks/reserved_names.py` (check: `... --check`) after changing a pin in
+    template/requirements.txt.jinja, the dependencies or extras of template/pyproject.toml.jinja,
+    the side environment of template/Makefile.jinja or the choices of ml_framework and domain.
+
+    The names a generated project installs, for every ml_framework and domain: requirements.txt,
+    pyproject.toml's extras (resolved by pip under those pins), `make metadata`'s cffconvert, and
+    what python -m venv seeds (pip, setuptools). A project distribution (project_slug) with one of
+    these names would replace it at `pip install -e .`; a package (package_name) with one of these
+    import names would shadow it.
+    distributions: PEP 503 name -> name as published ({n_dists}).
+    imports: lower-case top-level import name -> [import name, distributions that install it]
+    ({n_imports}), from each wheel's file list and top_level.txt; lower case, as macOS and
+    Windows file systems do not tell 'PIL' from 'pil'. -#}}
+"""
+
+
+def jinja_literal(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def generate(distributions: dict[str, str], imports: dict[str, list[str]]) -> str:
+    lines = [HEADER.rstrip("\n").format(n_dists=len(distributions), n_imports=len(imports))]
+    lines.append("{%- set distributions = {")
+    lines += [f"{jinja_literal(k)}: {jinja_literal(v)}," for k, v in distributions.items()]
+    lines.append("} -%}")
+    lines.append("{%- set imports = {")
+    lines += [f"{jinja_literal(k)}: {jinja_literal(v)}," for k, v in imports.items()]
+    lines.append("} -%}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    parser.add_argument("--offline", action="store_true", help="use the cache only")
+    parser.add_argument("--refresh", action="store_true", help="resolve the extras again")
+    args = parser.parse_args()
+    try:
+        distributions, imports = collect(args)
+    except OfflineMiss as error:
+        print(f"reserved_names: the cache in {CACHE} is incomplete: {error}", file=sys.stderr)
+        return 2
+    text = generate(distributions, imports)
+    cache_file = CACHE / "resolved.json"
+    cache = load_json(cache_file)
+    if not args.offline and set(cache) - USED:
+        kept = {key: value for key, value in cache.items() if key in USED}
+        cache_file.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+    if args.check:
+        if text != current:
+            print(
+                f"{OUTPUT.relative_to(TEMPLATE)} is out of date: "
+                "run `.venv/bin/python hooks/reserved_names.py`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{OUTPUT.relative_to(TEMPLATE)} is up to date", file=sys.stderr)
+        return 0
+    if text != current:
+        OUTPUT.write_text(text, encoding="utf-8")
+    print(
+        f"{OUTPUT.relative_to(TEMPLATE)}: {len(distributions)} distributions, "
+        f"{len(imports)} import names",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
