@@ -136,28 +136,32 @@ def holding_work(root: Path, deleted: Iterable[str], old: Path) -> list[str]:
 
 
 def stranded(root: Path, deleted: Iterable[str], old: Path) -> list[str]:
-    """The user's files left in folders from which the update deleted every rendered file.
+    """The user's files left in folders from which the update took every file of the template.
 
-    A folder counts when the old rendering had files below it and all of them were deleted
-    (e.g. `src/<old package>/` after a change of `package_name`): whatever the user added there
-    would stay behind, cut off from the code that used it.
+    A folder counts when the old rendering had files below it, all of them were deleted, and the
+    update wrote none there (e.g. `src/<package>/models/` after `ml_framework=none`): what the
+    user added there stays, but the code around it is gone.
     """
     gone = set(deleted)
     old_files = rendered_files(old)
+    head = set(tracked_at_head(root))
     folders = {Path(name).parent.as_posix() for name in gone} - {"."}
     emptied = {
         folder
         for folder in folders
         if all(name in gone for name in old_files if name.startswith(folder + "/"))
+        and not any(
+            p.relative_to(root).as_posix() not in head
+            for p in (root / folder).rglob("*")
+            if p.is_file()
+        )
     }
-    # Only the outermost emptied folders: src/old rather than each of its subfolders.
-    outer = {f for f in emptied if not any(f.startswith(o + "/") for o in emptied if o != f)}
     return sorted(
         name
-        for name in tracked_at_head(root)
+        for name in head
         if name not in gone
         and (root / name).exists()
-        and any(name.startswith(folder + "/") for folder in outer)
+        and any(name.startswith(folder + "/") for folder in emptied)
     )
 
 
@@ -178,7 +182,13 @@ def shown(value: Any) -> str:
     return "(not asked)" if value is None else repr(value)
 
 
-def refusal(changed: dict[str, tuple[Any, Any]], work: list[str], left: list[str]) -> str:
+def kept_name(name: str) -> str:
+    """A name of the user's own for a file the new answers delete: `x.ipynb` -> `x-mine.ipynb`."""
+    path = Path(name)
+    return path.with_name(f"{path.stem}-mine{path.suffix}").as_posix()
+
+
+def refusal(changed: dict[str, tuple[Any, Any]], work: list[str]) -> str:
     """The message of an undone update: the answers, the files, and how to change safely."""
     lines = [
         "copier4fair: the update was undone; every file is as it was before it.",
@@ -190,79 +200,153 @@ def refusal(changed: dict[str, tuple[Any, Any]], work: list[str], left: list[str
     ]
     lines += [f"  {name}: your edits; the new answers delete this file" for name in work]
     lines += [
-        f"  {name}: yours; it would stay behind in a folder the update empties" for name in left
+        (
+            "Keep your work first: give each file a name of your own (or carry your edits to "
+            "the file's new place), commit, and run the update again:"
+        ),
+        *(f"  git mv {name} {kept_name(name)}" for name in work),
+        '  git commit -m "Keep my files"',
+        "or keep the old answer ("
+        + " ".join(
+            f"-d {key}={old}" for key, (old, new) in changed.items() if None not in (old, new)
+        )
+        + ").",
     ]
-    if "package_name" in changed:
-        old, new = changed["package_name"]
-        lines += [
-            "To rename the package, move it yourself, then update with nothing left to move:",
-            f"  git mv src/{old} src/{new}",
-            (
-                f"  git grep -lw {old} | xargs sed -i 's/\\b{old}\\b/{new}/g'   "
-                "# imports, Makefile, pyproject.toml, .copier-answers.yml"
-            ),
-            f"  git diff   # check, then: git commit -am 'Rename the package to {new}'",
-            "  copier update --trust --defaults",
-        ]
-    else:
-        lines += [
-            "Keep your work first: move each file listed to a name of your own (git mv FILE "
-            "FILE.mine), or carry your edits to their new place, commit, and run the update "
-            "again; or keep the old answer ("
-            + " ".join(f"-d {key}={old}" for key, (old, _) in changed.items() if old is not None)
-            + ")."
-        ]
     return "\n".join(lines)
 
 
-def carry(root: Path, base: Path, theirs: Path, mine: Any) -> tuple[list[str], list[str]]:
-    """Merge the answers' effect (base -> theirs) into the user's own files of `root`.
+def merge(root: Path, mine: Path, base: Path, theirs: Path) -> tuple[bytes, bool]:
+    """Three-way merge of text files with `git merge-file`; return (result, clean).
+
+    The result has conflict markers (`<<<<<<< yours`, `>>>>>>> template`) where not clean.
+    """
+    proc = git(
+        root,
+        "merge-file",
+        "-p",
+        "-q",
+        "-L",
+        "yours",
+        "-L",
+        "before",
+        "-L",
+        "template",
+        str(mine),
+        str(base),
+        str(theirs),
+        check=False,
+    )
+    if proc.returncode < 0 or proc.returncode > 127:
+        raise subprocess.CalledProcessError(proc.returncode, "git merge-file", proc.stderr)
+    return proc.stdout, proc.returncode == 0
+
+
+def move_package(
+    root: Path, old_package: str, new_package: str, old: Path, mine: Any
+) -> tuple[list[str], list[str]]:
+    """Carry the user's work from `src/<old_package>/` to `src/<new_package>/`.
+
+    Copier has deleted the old package's rendered files and written the new package's. For each
+    file of the old package at HEAD: a file that is the user's (copier.yml `_skip_if_exists`) or
+    that the user added replaces the new one; a file of the template that the user edited is
+    merged with the template's new text (conflict markers where both changed a line); an
+    unedited one needs nothing. The user's added files are removed from the old folder.
 
     Args:
         root: the project.
-        base: the new template version rendered with the old answers.
-        theirs: the same version rendered with the new answers.
+        old_package, new_package: the old and new `package_name`.
+        old: the old template version rendered with the old answers.
         mine: matcher of the user's paths (`users_files`).
 
     Returns:
-        (files changed in place, files whose change was written beside them as `.rej`).
+        (the files moved, as 'old -> new'; the new files holding conflict markers).
+    """
+    moved: list[str] = []
+    conflicts: list[str] = []
+    prefix = f"src/{old_package}/"
+    for name in tracked_at_head(root):
+        if not name.startswith(prefix):
+            continue
+        target_name = f"src/{new_package}/{name.removeprefix(prefix)}"
+        source, target, original = root / name, root / target_name, old / name
+        yours = at_head(root, name)
+        assert yours is not None
+        if original.is_file() and original.read_bytes() == yours:
+            continue  # the template's text: its new version is already in place
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if original.is_file() and not mine.match_file(name) and target.is_file():
+            with tempfile.TemporaryDirectory() as tmp:
+                ours = Path(tmp) / "yours"
+                ours.write_bytes(yours)
+                text, clean = merge(root, ours, original, target)
+            write_atomically(target, text)
+            if not clean:
+                conflicts.append(target_name)
+        else:
+            write_atomically(target, yours)
+        if source.is_file():
+            source.unlink()
+        moved.append(f"{name} -> {target_name}")
+    return moved, conflicts
+
+
+def importers(root: Path, package: str) -> list[str]:
+    """The tracked text files that still import `package` by name (e.g. notebooks, own tests)."""
+    pattern = rf"(^|[^.[:alnum:]_])(import|from)[[:space:]]+{package}([^[:alnum:]_]|$)"
+    proc = git(root, "grep", "--untracked", "-lIE", pattern, "--", ".", check=False)
+    return proc.stdout.decode().split()
+
+
+def carry(
+    root: Path, deltas: list[tuple[Path, Path]], mine: Any
+) -> tuple[list[str], list[tuple[str, Path, Path]]]:
+    """Merge the answers' effect into the user's own files of `root`.
+
+    Args:
+        root: the project.
+        deltas: (base, theirs) pairs of renderings with the old and the new answers, tried in
+            order for each file: the old template version first (the user's files are never
+            updated, so they are closest to it), then the new one.
+        mine: matcher of the user's paths (`users_files`).
+
+    Returns:
+        (files changed in place; (file, base, theirs) of those whose change overlaps the user's
+        own edits, written beside them as `<file>.rej`).
     """
     merged: list[str] = []
-    rejected: list[str] = []
-    for name in sorted(rendered_files(base) & rendered_files(theirs)):
-        if not mine.match_file(name):
-            continue
+    rejected: list[tuple[str, Path, Path]] = []
+    names = sorted(set().union(*(rendered_files(b) & rendered_files(t) for b, t in deltas)))
+    for name in names:
         target = root / name
-        before, after = (base / name).read_bytes(), (theirs / name).read_bytes()
-        if before == after or not target.is_file():
+        if not mine.match_file(name) or not target.is_file():
             continue
-        current = target.read_bytes()
-        if current == after:
+        pairs = [
+            (b, t)
+            for b, t in deltas
+            if (b / name).is_file()
+            and (t / name).is_file()
+            and (b / name).read_bytes() != (t / name).read_bytes()
+        ]
+        if not pairs or any(target.read_bytes() == (t / name).read_bytes() for _, t in pairs):
             continue
-        proc = git(
-            root,
-            "merge-file",
-            "-p",
-            "-q",
-            str(target),
-            str(base / name),
-            str(theirs / name),
-            check=False,
-        )
-        if proc.returncode == 0:
-            write_atomically(target, proc.stdout)
-            merged.append(name)
+        for base, theirs in pairs:
+            text, clean = merge(root, target, base / name, theirs / name)
+            if clean:
+                write_atomically(target, text)
+                merged.append(name)
+                break
         else:
+            base, theirs = pairs[0]
             diff = "".join(
                 difflib.unified_diff(
-                    before.decode("utf-8", "replace").splitlines(keepends=True),
-                    after.decode("utf-8", "replace").splitlines(keepends=True),
+                    (base / name).read_text("utf-8", "replace").splitlines(keepends=True),
+                    (theirs / name).read_text("utf-8", "replace").splitlines(keepends=True),
                     f"a/{name}",
                     f"b/{name}",
                 )
             )
             write_atomically(target.with_name(target.name + ".rej"), diff.encode())
-            rejected.append(name)
+            rejected.append((name, base, theirs))
     return merged, rejected
 
 
@@ -303,6 +387,17 @@ def changed_lines(base: Path, theirs: Path, name: str) -> list[str]:
     return lines
 
 
+def same_commit(template: str, first: str, second: str) -> bool:
+    """Whether two references name the same commit of the template repository."""
+    hashes = [
+        git(Path(template), "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
+        .stdout.decode()
+        .strip()
+        for ref in (first, second)
+    ]
+    return bool(hashes[0]) and hashes[0] == hashes[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check and carry the update's answer changes in the current folder; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -326,26 +421,71 @@ def main(argv: list[str] | None = None) -> int:
     deleted = deleted_by_update(root)
     if not changed and not deleted:
         return 0
+    mine = users_files(Path(args.template))
+    old_ref = str(old_answers.get("_commit"))
 
     with tempfile.TemporaryDirectory(prefix="copier4fair-answers.") as tmp:
         work = Path(tmp)
+        old = render(args.template, old_ref, old_answers, work / "old")
+        moved: list[str] = []
+        old_package, new_package = changed.get("package_name", (None, None))
+        renamed = old_package is not None and new_package is not None
+        if renamed:
+            moved, conflicts = move_package(root, old_package, new_package, old, mine)
+            carried = {line.split(" -> ")[0] for line in moved}
+            deleted = [name for name in deleted_by_update(root) if name not in carried]
+        lost = holding_work(root, deleted, old)
+        if lost:
+            undo(root)
+            print(refusal(changed, lost), file=sys.stderr)
+            return 1
+        if moved:
+            print(
+                f"copier4fair: package_name {old_package} -> {new_package}: your work in "
+                f"src/{old_package}/ moved to src/{new_package}/:"
+            )
+            for line in moved:
+                print(f"    {line}")
+        if renamed:
+            for name in conflicts:
+                print(
+                    f"copier4fair: {name}: your edits and the template's changes meet; both are "
+                    "between <<<<<<< yours and >>>>>>> template markers: merge them by hand",
+                    file=sys.stderr,
+                )
+            unedited = [name for name in deleted if name.startswith(f"src/{old_package}/")]
+            deleted = [name for name in deleted if name not in unedited]
+            print(
+                f"copier4fair: the other {len(unedited)} files of src/{old_package}/ were the "
+                f"template's text, unedited: their new version is in src/{new_package}/"
+            )
         if deleted:
-            old = render(args.template, str(old_answers.get("_commit")), old_answers, work / "old")
-            lost = holding_work(root, deleted, old)
-            left = stranded(root, deleted, old) if changed else []
-            if lost or left:
-                undo(root)
-                print(refusal(changed, lost, left), file=sys.stderr)
-                return 1
             print(
                 "copier4fair: the update deleted these files, the template's text unedited: "
                 + ", ".join(deleted)
             )
+        left = stranded(root, deleted, old) if deleted else []
+        if left:
+            print(
+                "copier4fair: note: these files of yours stay in folders the template's files "
+                f"left (the new answers do not use them): {', '.join(left)}"
+            )
         if not changed:
             return 0
+        if "data_source" in changed and old_q.get("data_sha256") and "data_sha256" not in changed:
+            print(
+                f"copier4fair: warning: data_source changed but data_sha256 is still the checksum "
+                f"of the old source ({old_q['data_sha256']}); `make data` will refuse the new "
+                "file: update again with -d data_sha256=<sha256 of the new file>, or "
+                "-d data_sha256= to record the first download",
+                file=sys.stderr,
+            )
         try:
+            deltas = []
+            if not same_commit(args.template, old_ref, args.ref):
+                deltas.append((old, render(args.template, old_ref, new_answers, work / "old-new")))
             base = render(args.template, args.ref, old_answers, work / "base")
-            theirs = render(args.template, args.ref, new_answers, work / "theirs")
+            deltas.append((base, render(args.template, args.ref, new_answers, work / "theirs")))
         except (CopierError, ValueError, OSError) as error:  # e.g. an old answer now refused
             print(
                 f"copier4fair: warning: the changed answers ({', '.join(changed)}) could not be "
@@ -354,10 +494,17 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 0
-        merged, rejected = carry(root, base, theirs, users_files(Path(args.template)))
+        merged, rejected = carry(root, deltas, mine)
+        still = importers(root, old_package) if renamed else []
+        if still:
+            print(
+                f"copier4fair: these files still import {old_package}: {', '.join(still)}; "
+                f"write {new_package} there",
+                file=sys.stderr,
+            )
         for name in merged:
             print(f"copier4fair: {name}: the changed answers applied; your other lines kept")
-        for name in rejected:
+        for name, base, theirs in rejected:
             print(
                 f"copier4fair: {name}: yours, and the changed answers touch lines you edited, so "
                 f"it was not changed; the change is in {name}.rej. Make it by hand, then delete "

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from helpers import GIT_ID, TEMPLATE, commit_all, copy_at, git, update
+from helpers import GIT_ID, TEMPLATE, commit_all, copy_at, git, run, update
 from test_update import PACKAGE, digests, edit
 
 CONFIG = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
@@ -95,8 +94,12 @@ def own_files(project: Path, answer: str) -> list[Path]:
     return [project / name for name in tracked if any(p.match(name) for p in patterns)]
 
 
+#: Answers whose renamed paths carry the user's work to the new place instead (tested below).
+CARRIED = {"package_name"}
+
+
 @pytest.mark.full
-@pytest.mark.parametrize("answer", sorted(SHAPING))
+@pytest.mark.parametrize("answer", sorted(set(SHAPING) - CARRIED))
 def test_an_answer_that_would_delete_edited_files_is_undone(
     template_repo: Path, tmp_path: Path, answer: str
 ) -> None:
@@ -111,9 +114,8 @@ def test_an_answer_that_would_delete_edited_files_is_undone(
     before, head = digests(project), git(project, "rev-parse", "HEAD")
 
     value = another_value(answer)
-    proc = update(
-        project, "-d", f"{answer}={str(value).lower() if isinstance(value, bool) else value}"
-    )
+    option = f"{answer}={str(value).lower() if isinstance(value, bool) else value}"
+    proc = update(project, "-d", option)
     said = proc.stdout + proc.stderr
     assert proc.returncode != 0, said
     assert "the update was undone; every file is as it was before it." in said
@@ -122,68 +124,81 @@ def test_an_answer_that_would_delete_edited_files_is_undone(
     assert digests(project) == before  # the ignored data/raw/mine.csv included
     assert git(project, "status", "--porcelain") == ""
     assert git(project, "rev-parse", "HEAD") == head
-    if answer == "package_name":
-        return  # its own way, followed in the next test
-    # The advice: move each file listed to a name of your own, commit, update again.
+
+    # The advice, run as printed: a name of your own for each file listed, commit, update.
     listed = re.findall(
         r"^  (\S+): your edits; the new answers delete this file$", said, re.MULTILINE
     )
-    assert listed
-    for name in listed:
-        git(project, "mv", name, f"{name}.mine")
-    commit_all(project, "keep my files")
-    mine = {name: (project / f"{name}.mine").read_bytes() for name in listed}
-    proc = update(
-        project, "-d", f"{answer}={str(value).lower() if isinstance(value, bool) else value}"
-    )
+    moves = re.findall(r"^  (git mv \S+ \S+)$", said, re.MULTILINE)
+    assert len(moves) == len(listed) > 0
+    for command in moves:
+        run(shlex.split(command), cwd=project, env=GIT_ID)
+    commit_all(project, "Keep my files")
+    mine = {name: digests(project)[name] for name in (shlex.split(m)[3] for m in moves)}
+    proc = update(project, "-d", option)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert {name: (project / f"{name}.mine").read_bytes() for name in listed} == mine
+    assert {name: digests(project)[name] for name in mine} == mine
+    assert all(name.rsplit("/", 1)[-1].count("-mine") == 1 for name in mine)
 
 
 @pytest.mark.full
-def test_a_package_rename_is_undone_and_the_printed_way_keeps_every_edit(
+def test_a_package_rename_carries_every_edit_to_the_new_package(
     template_repo: Path, tmp_path: Path
 ) -> None:
+    """The slug and the package are the same word: only the package moves, nothing else."""
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0", "project_name=Biomarkers", "domain=life-science")
+    old = "biomarkers"
+    src = project / "src" / old
+    edit(src / "models" / "estimator.py", "\nLIBRARY", "\n# my tuned estimator\nLIBRARY")
+    edit(src / "models" / "train_model.py", "def train(", "# my note\ndef train(")
+    (src / "my_selection.py").write_text(f'"""My cuts."""\nfrom {old}.config import load_config\n')
+    (project / "tests" / "test_mine.py").write_text(f"import {old}\n")
+    commit_all(project, "my work")
+
+    proc = update(project, "-d", "package_name=biomarker_panel")
+    said = proc.stdout + proc.stderr
+    assert proc.returncode == 0, said
+    new = project / "src" / "biomarker_panel"
+    assert "# my tuned estimator" in (new / "models" / "estimator.py").read_text()
+    assert "# my note\ndef train(" in (new / "models" / "train_model.py").read_text()
+    assert (new / "my_selection.py").read_text().startswith('"""My cuts."""')
+    for line in (
+        f"    src/{old}/models/estimator.py -> src/biomarker_panel/models/estimator.py",
+        f"    src/{old}/my_selection.py -> src/biomarker_panel/my_selection.py",
+    ):
+        assert line in proc.stdout
+    assert (
+        f"these files still import {old}: src/biomarker_panel/my_selection.py, tests/test_mine.py"
+        in said
+    )
+    git(project, "add", "-A")
+    assert git(project, "ls-files", f"src/{old}") == ""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (answers["package_name"], answers["project_slug"]) == ("biomarker_panel", old)
+    assert "PACKAGE := biomarker_panel" in (project / "Makefile").read_text()
+    assert f'name = "{old}"' in (project / "pyproject.toml").read_text()
+    notebook = next((project / "notebooks").glob("*.ipynb")).read_text()
+    assert "biomarker_panel" in notebook  # the template's import line, merged into yours
+
+
+@pytest.mark.full
+def test_your_files_beside_the_templates_do_not_stop_a_change(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """A licence file or a workflow of your own in a folder the template also writes to."""
     project = tmp_path / "analysis"
     copy_at(template_repo, project, "0.1.0")
-    src = project / "src" / PACKAGE
-    edit(src / "models" / "estimator.py", "\nLIBRARY", "\n# my tuned estimator\nLIBRARY")
-    (src / "my_selection.py").write_text('"""My cuts."""\n')
-    commit_all(project, "my work")
-    before = digests(project)
-
-    proc = update(project, "-d", "package_name=higgs_bdt")
-    said = proc.stderr
-    assert proc.returncode != 0
-    assert (
-        f"  src/{PACKAGE}/models/estimator.py: your edits; the new answers delete this file" in said
-    )
-    assert (
-        f"  src/{PACKAGE}/my_selection.py: yours; it would stay behind in a folder the update "
-        "empties"
-    ) in said
-    assert digests(project) == before
-
-    # Follow the printed steps literally (the shell runs them, as the user would paste them).
-    steps = said[said.index("To rename the package") :].splitlines()[1:]
-    commands = [line.split("#")[0].strip() for line in steps if line.startswith("  ")]
-    assert commands[0] == f"git mv src/{PACKAGE} src/higgs_bdt"
-    for command in commands[:2]:
-        subprocess.run(
-            command, shell=True, cwd=project, check=True, env={**GIT_ID, "PATH": "/usr/bin:/bin"}
-        )
-    commit_all(project, "Rename the package to higgs_bdt")
-    assert shlex.split(commands[-1])[:2] == ["copier", "update"]
-    proc = update(project)
+    (project / "LICENSES" / "MIT.txt").write_text("my code licence text\n")
+    workflow = project / ".github" / "workflows" / "nightly.yml"
+    workflow.write_text("on: schedule\n")
+    commit_all(project, "my files")
+    proc = update(project, "-d", "data_license=CC0-1.0", "-d", "ci=gitlab")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    new = project / "src" / "higgs_bdt"
-    assert "# my tuned estimator" in (new / "models" / "estimator.py").read_text()
-    assert (new / "my_selection.py").read_text() == '"""My cuts."""\n'
-    assert not (project / "src" / PACKAGE).exists()
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert answers["package_name"] == "higgs_bdt"
-    assert "PACKAGE := higgs_bdt" in (project / "Makefile").read_text()
-    assert git(project, "status", "--porcelain") == ""  # nothing left to move
+    assert sorted(p.name for p in (project / "LICENSES").iterdir()) == ["CC0-1.0.txt", "MIT.txt"]
+    assert workflow.read_text() == "on: schedule\n"
+    assert "note: these files of yours stay in folders the template's files left" in proc.stdout
+    assert ".github/workflows/nightly.yml" in proc.stdout
 
 
 @pytest.mark.full
@@ -269,3 +284,29 @@ def test_a_new_data_source_on_a_line_the_user_edited_is_written_beside_it(
         '-  source: "synthetic"',
         f'+  source: "{SOURCE}"',
     ]
+
+
+@pytest.mark.full
+def test_a_new_data_source_merges_when_the_template_changed_the_lines_around_it(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """The user's config follows the version it was made from: the answer's change is taken
+    from that version, so a template change next to the line is not blamed on the user."""
+    project = tmp_path / "analysis"
+    copy_at(template_repo, project, "0.1.0")
+    settings = project / "config" / "pipeline.yaml"
+    mine = settings.read_text()
+    config = template_repo / "template" / "config" / "pipeline.yaml.jinja"
+    edit(
+        config,
+        '  # columns and a 0/1 "label" column.',
+        '  # columns and a 0/1 "label" column (1 = signal).',
+    )
+    commit_all(template_repo, "0.2.0")
+    git(template_repo, "tag", "0.2.0")
+
+    proc = update(project, "-d", f"data_source={SOURCE}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "config/pipeline.yaml: the changed answers applied" in proc.stdout
+    assert not (project / "config" / "pipeline.yaml.rej").exists()
+    assert settings.read_text() == mine.replace('  source: "synthetic"', f'  source: "{SOURCE}"')
