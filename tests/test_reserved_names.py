@@ -3,12 +3,14 @@
 A slug equal to an installed distribution makes `pip install -e .` uninstall it (numpy); a package
 named like an installed import name shadows it (src/yaml hides PyYAML). The names come from
 includes/reserved.jinja, which hooks/reserved_names.py derives from the template's own
-requirements for every ml_framework and domain; these tests hold the validators, the generated
-list and the real installs together.
+requirements for every ml_framework and domain, with what their environment markers bring in on
+every python_version and on Linux, macOS and Windows (one list for all); these tests hold the
+validators, the generated list and the real installs together.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import re
@@ -26,6 +28,9 @@ QUESTIONS = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8")
 RESERVED = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE)))
 RESERVED = RESERVED.get_template("includes/reserved.jinja").module
 SCRIPT = TEMPLATE / "hooks" / "reserved_names.py"
+SPEC = importlib.util.spec_from_file_location("reserved_names", SCRIPT)
+GENERATOR = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(GENERATOR)
 
 
 def canonical(name: str) -> str:
@@ -57,20 +62,20 @@ def rendered_requirements(answers: dict[str, str]) -> dict[str, str]:
     return pins
 
 
-# question, answer, the exact clash the refusal names
+PY310 = {"python_version": "3.10"}
+TORCH = {"ml_framework": "pytorch"}
+# question, answer, the exact clash the refusal names[, the other answers]
 CLASHES = [
     ("project_slug", "numpy", "project_slug 'numpy' is the distribution name of numpy"),
     ("project_slug", "scikit-learn", "'scikit-learn' is the distribution name of scikit-learn"),
     ("project_slug", "pyyaml", "project_slug 'pyyaml' is the distribution name of PyYAML"),
     ("project_slug", "xgboost-cpu", "is the distribution name of xgboost-cpu"),
     ("project_slug", "torch", "project_slug 'torch' is the distribution name of torch"),
-    ("project_slug", "cffconvert", "is the distribution name of cffconvert"),
     ("project_slug", "yaml", "project_slug 'yaml' is the import name of PyYAML"),
     ("project_slug", "json", "project_slug 'json' is the name of the standard-library module"),
     ("package_name", "yaml", "package_name 'yaml' is the import name of PyYAML"),
     ("package_name", "numpy", "package_name 'numpy' is the import name of numpy"),
     ("package_name", "jsonschema", "package_name 'jsonschema' is the import name of jsonschema"),
-    ("package_name", "cffconvert", "package_name 'cffconvert' is the import name of cffconvert"),
     ("package_name", "dask", "package_name 'dask' is the import name of dask"),
     ("package_name", "onnx", "package_name 'onnx' is the import name of onnx"),
     ("package_name", "torch", "package_name 'torch' is the import name of torch"),
@@ -80,19 +85,38 @@ CLASHES = [
     ("package_name", "google", "package_name 'google' is the import name of protobuf"),
     ("package_name", "pil", "package_name 'pil' is the import name of pillow (as 'PIL'"),
     ("package_name", "scikit_learn", "'scikit_learn' is the distribution name of scikit-learn"),
-    ("package_name", "docopt", "package_name 'docopt' is the import name of docopt"),
     ("package_name", "pytest", "package_name 'pytest' is the import name of pytest"),
     ("package_name", "sphinxcontrib", "is the import name of sphinxcontrib-applehelp and"),
+    # What the markers bring in elsewhere: pytest's backports on Python 3.10 (the list is one
+    # for every python_version), torch's CUDA dependencies on Linux, click's colorama on Windows.
+    ("package_name", "tomli", "package_name 'tomli' is the import name of tomli", PY310),
+    ("package_name", "tomli", "package_name 'tomli' is the import name of tomli"),
+    ("project_slug", "tomli", "project_slug 'tomli' is the distribution name of tomli", PY310),
+    ("project_slug", "tomli", "project_slug 'tomli' is the distribution name of tomli"),
+    ("package_name", "exceptiongroup", "is the import name of exceptiongroup", PY310),
+    ("package_name", "exceptiongroup", "'exceptiongroup' is the import name of exceptiongroup"),
+    ("project_slug", "exceptiongroup", "'exceptiongroup' is the distribution name of", PY310),
+    ("project_slug", "exceptiongroup", "'exceptiongroup' is the distribution name of"),
+    ("package_name", "triton", "package_name 'triton' is the import name of triton", TORCH),
+    ("package_name", "triton", "package_name 'triton' is the import name of triton"),
+    ("package_name", "nvidia", "package_name 'nvidia' is the import name of nvidia-", TORCH),
+    ("package_name", "nvidia", "package_name 'nvidia' is the import name of nvidia-"),
+    ("package_name", "colorama", "package_name 'colorama' is the import name of colorama"),
 ]
+CASES = [(*case, {})[:4] for case in CLASHES]
 
 
-@pytest.mark.parametrize(("question", "value", "clash"), CLASHES, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(
+    ("question", "value", "clash", "answers"),
+    CASES,
+    ids=[f"{q}={v}" + "".join(f",{k}={a}" for k, a in o.items()) for q, v, _, o in CASES],
+)
 def test_copier_refuses_a_name_the_project_installs(
-    tmp_path: Path, question: str, value: str, clash: str
+    tmp_path: Path, question: str, value: str, clash: str, answers: dict[str, str]
 ) -> None:
     dst = tmp_path / "p"
     with pytest.raises(ValueError) as error:
-        generate(dst, **{question: value})
+        generate(dst, **answers, **{question: value})
     message = str(error.value)
     assert f"Validation error for question '{question}'" in message, message
     assert clash in message, message
@@ -137,7 +161,7 @@ def test_every_pinned_distribution_is_reserved() -> None:
 
 
 def test_the_extras_and_the_side_environment_are_reserved() -> None:
-    """pyproject.toml's extras (make install) and cffconvert (make metadata) are installed too."""
+    """pyproject.toml's extras (make install) and a Makefile's side environment, if any, too."""
     source = (TEMPLATE / "template" / "pyproject.toml.jinja").read_text(encoding="utf-8")
     section = source.split("[project.optional-dependencies]", 1)[1].split("\n[", 1)[0]
     section = section.split("{%", 1)[0]
@@ -146,7 +170,6 @@ def test_the_extras_and_the_side_environment_are_reserved() -> None:
     names = {re.split(r"[<>=!~;\[ ]", text, maxsplit=1)[0] for e in extras.values() for text in e}
     makefile = (TEMPLATE / "template" / "Makefile.jinja").read_text(encoding="utf-8")
     names |= set(re.findall(r"pip install --quiet ([A-Za-z0-9_.-]+)==", makefile))
-    assert "cffconvert" in names
     missing = sorted(name for name in names if canonical(name) not in RESERVED.distributions)
     assert not missing, f"run hooks/reserved_names.py: {missing}"
 
@@ -162,6 +185,27 @@ def test_the_list_holds_import_names_with_their_distributions() -> None:
         assert key == name.lower() and dists, key
         assert all(canonical(d) in RESERVED.distributions for d in dists), key
     assert all(key == canonical(key) for key in RESERVED.distributions)
+
+
+def test_the_markers_are_evaluated_for_every_python_version_and_platform() -> None:
+    """The generator's targets: copier.yml's python_version choices on Linux, macOS, Windows."""
+    assert {python for python, _ in GENERATOR.targets()} == set(choices("python_version"))
+    systems = {values["platform_system"] for values, _ in GENERATOR.PLATFORMS.values()}
+    assert systems == {"Linux", "Darwin", "Windows"}
+    requires = [
+        'tomli>=1; python_version < "3.11"',
+        'colorama; sys_platform == "win32"',
+        'triton==3.7.1; platform_system == "Linux" and python_version < "3.15"',
+        'pygments>=2; extra == "docs"',
+        "typing-extensions>=4",
+    ]
+    found = GENERATOR.dependencies(requires, set())
+    assert set(found) == {"tomli", "colorama", "triton", "typing-extensions"}
+    assert {python for python, _ in found["tomli"][2]} == {"3.10"}
+    assert {platform for _, platform in found["colorama"][2]} == {"Windows x86-64"}
+    assert {platform for _, platform in found["triton"][2]} == {"Linux x86_64", "Linux aarch64"}
+    assert found["typing-extensions"][2] == set(GENERATOR.targets())
+    assert "pygments" in GENERATOR.dependencies(requires, {"docs"})
 
 
 def test_the_generated_list_is_up_to_date() -> None:
