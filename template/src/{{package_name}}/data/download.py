@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 from pathlib import Path
 
-import pooch
-
+from ..files import replace
+from ..layout import DOWNLOAD_DIR
 from .manifest import ChecksumError, sha256_of
 
-STAGING = ".download"
+STAGING = DOWNLOAD_DIR
+#: pooch's temporary files while it downloads (tempfile.NamedTemporaryFile in the staging folder).
+POOCH_TEMPORARY = "tmp"
 REJECTED = ".rejected"
 SOURCE_PATTERN = re.compile(r"^(https?://\S+|ftp://\S+|doi:10\.\d{4,9}/\S+/[^/\s]+)$")
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
@@ -46,6 +47,8 @@ def check_source(source: str, sha256: str | None) -> None:
 
 def download(source: str, destination: Path, sha256: str | None) -> str:
     """Download `source` to `destination` (which must not exist); return the file's sha256."""
+    import pooch  # here, not above: `make clean` and the lock's clean-up need no pooch
+
     if destination.exists():
         raise FileExistsError(f"{destination} exists: raw data are never overwritten")
     check_source(source, sha256)
@@ -70,13 +73,35 @@ def download(source: str, destination: Path, sha256: str | None) -> str:
     if sha256 is not None and digest != sha256:
         rejected = destination.parent / REJECTED / destination.name
         rejected.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(fetched, rejected)
+        replace(fetched, rejected)
         raise ChecksumError(
             f"{source} has sha256 {digest}, expected {sha256} (data.sha256 in "
             f"config/pipeline.yaml); the download is kept aside in {rejected} and {destination} "
             "was not written: check the source and the checksum"
         )
-    os.replace(fetched, destination)
+    replace(fetched, destination)
     with contextlib.suppress(OSError):  # other downloads may still be staged there
         staging.rmdir()
     return digest
+
+
+def remove_stale(destination: Path) -> list[Path]:
+    """Remove what an interrupted download of `destination` left staged; return the files.
+
+    pooch's `tmp*` files and the staged copy of `destination` in its staging folder; call it
+    only while holding the project's lock (step.py), or a running download would lose its file.
+    """
+    staging = destination.parent / STAGING
+    if not staging.is_dir():
+        return []
+    removed = [
+        path
+        for path in sorted(staging.iterdir())
+        if path.is_file()
+        and (path.name.startswith(POOCH_TEMPORARY) or path.name == destination.name)
+    ]
+    for path in removed:
+        path.unlink()
+    with contextlib.suppress(OSError):  # other files may be staged there
+        staging.rmdir()
+    return removed

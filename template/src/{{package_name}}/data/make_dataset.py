@@ -5,24 +5,90 @@ address the file is downloaded and verified (see download.py); ROOT ntuples list
 `data.ntuples` (high-energy physics) are files you provide: their checksums are recorded the first
 time. Raw data are immutable: an existing raw file is never overwritten, only checked against the
 manifest.
+
+A raw file without a manifest entry (the manifest was deleted, or a run was stopped between
+writing the file and recording it) is recorded only where it is proven to be the intended file:
+it matches `data.sha256`, or the seeded generator reproduces it byte for byte. Otherwise the step
+stops and asks you to check the file and record it with `make data RECORD=1` (`--record`).
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from ..config import CONFIG_FILE, ConfigError, load_config
+import numpy as np
+
+from ..config import CONFIG_FILE, Config, ConfigError, load_config
 from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
 from .table import FORMATS, write_table
 
+RECORD_HINT = "make data RECORD=1"
 
-def make_dataset(root: Path) -> Path:
-    """Create or check the raw data described by config/pipeline.yaml; return its (first) file."""
+
+def _synthetic(config: Config, path: Path) -> np.ndarray:
+    """Write the seeded toy data set of `config` to `path`; return its labels."""
+    data = config.section("data")
+    x, y = generate(int(data["n_events"]), float(data["signal_fraction"]), config.seed)
+    write_table(path, x, y, [f.name for f in FEATURES])
+    return y
+
+
+def proven(config: Config, raw: Path) -> str | None:
+    """Why `raw` is known to be the intended file (or None): it matches the pinned `data.sha256`,
+    or the seeded generator reproduces it byte for byte."""
+    data: dict[str, Any] = config.section("data")
+    source, pinned = data.get("source", "synthetic"), data.get("sha256")
+    if source == "synthetic":
+        with tempfile.TemporaryDirectory() as tmp:
+            again = Path(tmp) / raw.name
+            _synthetic(config, again)
+            if manifest.sha256_of(again) == manifest.sha256_of(raw):
+                return "the seeded generator reproduces it byte for byte"
+    elif pinned and manifest.sha256_of(raw) == pinned:
+        return f"it matches data.sha256 in {CONFIG_FILE}"
+    return None
+
+
+def check_existing(config: Config, raw: Path, record: bool) -> str:
+    """Check an existing raw file against its manifest, recording it if it has no entry and it
+    is proven (or `record` is set); return its sha256.
+
+    Raises:
+        ChecksumError: the file differs from its entry, or has none and is not proven.
+    """
+    entries = manifest.read_manifest(raw.parent / manifest.MANIFEST_NAME)
+    if raw.name in entries:
+        digest = manifest.verify(raw)
+        print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
+        return digest
+    reason = "you confirmed it with --record" if record else proven(config, raw)
+    if reason is None:
+        manifest.recorded(
+            raw,
+            fix=(
+                "the manifest was deleted, or a run stopped before recording the file: check that "
+                f"it is the intended data, then record it with `{RECORD_HINT}`"
+            ),
+        )
+    digest = manifest.record(raw)
+    print(f"recorded {raw} in its manifest ({reason}), sha256 {digest[:12]}...")
+    return digest
+
+
+def make_dataset(root: Path, record: bool = False) -> Path:
+    """Create or check the raw data described by config/pipeline.yaml; return its (first) file.
+
+    Args:
+        root: the project folder.
+        record: record an existing raw file without a manifest entry (the user checked it).
+    """
     config = load_config(root)
     data = config.section("data")
     raw = config.path("data", "raw_file")
@@ -33,8 +99,7 @@ def make_dataset(root: Path) -> Path:
         print(f"{len(inputs)} input files checked against their manifests ({recorded} new)")
         return inputs[0]
     if raw.exists():
-        digest = manifest.verify(raw)
-        print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
+        check_existing(config, raw, record)
         return raw
     if source != "synthetic":
         suffix = Path(str(source).split("?")[0]).suffix
@@ -53,8 +118,7 @@ def make_dataset(root: Path) -> Path:
                 f"not be verified; add `sha256: {digest}` under `data:` to pin it"
             )
         return raw
-    x, y = generate(int(data["n_events"]), float(data["signal_fraction"]), config.seed)
-    write_table(raw, x, y, [f.name for f in FEATURES])
+    y = _synthetic(config, raw)
     digest = manifest.record(raw)
     print(f"wrote {raw} ({len(y)} events, {int(y.sum())} signal), sha256 {digest[:12]}...")
     return raw
@@ -62,7 +126,8 @@ def make_dataset(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(make_dataset, __doc__, argv, (DownloadError,))
+    flags = {"record": "record an existing raw file that has no manifest entry (check it first)"}
+    return run_step(make_dataset, __doc__, argv, (DownloadError,), flags=flags)
 
 
 if __name__ == "__main__":

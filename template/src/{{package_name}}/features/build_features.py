@@ -20,6 +20,7 @@ import numpy as np
 from ..config import load_config
 from ..data import manifest, partitions
 from ..data.table import write_table
+from ..layout import FEATURE_FIGURE, Layout
 from ..step import run_step
 from ..visualization.plots import feature_distributions_figure
 from .cluster import dask_client, describe
@@ -44,6 +45,7 @@ def stratified_split(
 def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths."""
     config = load_config(root)
+    layout = Layout(config)
     inputs = partitions.raw_files(config)
     for path in inputs:
         if not path.is_file():
@@ -53,7 +55,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
         absolute = [str(path.resolve()) for path in inputs]
         digests = client.gather(client.map(partitions.checksum, absolute))
         for path, digest in zip(inputs, digests, strict=True):
-            manifest.verify(path, actual=digest)
+            manifest.verify(path, actual=digest, fix="run `make data` to check and record it")
         parts = partitions.plan(config)
         start = time.perf_counter()
         futures = client.map(partitions.load, parts)
@@ -76,14 +78,11 @@ def build_features(root: Path) -> tuple[Path, Path]:
         )
     section = config.section("features")
     train_idx, test_idx = stratified_split(y, float(section["test_fraction"]), config.seed)
-    out = config.path("features", "processed_dir")
-    paths = (out / "train.csv", out / "test.csv")
+    paths = (layout.train_table, layout.test_table)
     for path, index in zip(paths, (train_idx, test_idx), strict=True):
         write_table(path, x[index], y[index], names)
-        manifest.record(path)
-    figure = feature_distributions_figure(
-        x, y, names, config.path("reports", "figures_dir") / "feature_distributions.png"
-    )
+    manifest.record_many(paths, layout.processed_dir / manifest.MANIFEST_NAME)
+    figure = feature_distributions_figure(x, y, names, layout.figure(FEATURE_FIGURE))
     print(f"wrote {paths[0]} ({len(train_idx)} events), {paths[1]} ({len(test_idx)} events)")
     print(f"wrote {figure}")
     return paths

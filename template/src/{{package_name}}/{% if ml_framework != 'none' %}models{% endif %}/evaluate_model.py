@@ -12,14 +12,16 @@ import numpy as np
 from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
 
 from ..config import load_config
+from ..files import write_text
+from ..layout import ROC_FIGURE, SCORE_FIGURE, Layout
 from ..step import run_step
 from ..visualization import plots
 
 
 def evaluate(root: Path) -> dict[str, float]:
     """Compute the metrics from reports/predictions.csv and draw the figures; return the metrics."""
-    config = load_config(root)
-    predictions = config.path("reports", "predictions_file")
+    layout = Layout(load_config(root))
+    predictions = layout.predictions
     if not predictions.is_file():
         raise FileNotFoundError(f"{predictions} is missing: run `make predict`")
     table = np.loadtxt(predictions, delimiter=",", skiprows=1, ndmin=2)
@@ -29,12 +31,10 @@ def evaluate(root: Path) -> dict[str, float]:
         "accuracy": float(accuracy_score(labels, scores >= 0.5)),
         "n_test": len(labels),
     }
-    out = predictions.parent / "metrics.json"
-    out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    figures = config.path("reports", "figures_dir")
+    out = write_text(layout.metrics, json.dumps(metrics, indent=2) + "\n")
     fpr, tpr, _ = roc_curve(labels, scores)
-    plots.roc_curve_figure(fpr, tpr, metrics["roc_auc"], figures / "roc_curve.png")
-    plots.score_distribution_figure(scores, labels, figures / "score_distribution.png")
+    plots.roc_curve_figure(fpr, tpr, metrics["roc_auc"], layout.figure(ROC_FIGURE))
+    plots.score_distribution_figure(scores, labels, layout.figure(SCORE_FIGURE))
     print(f"ROC AUC {metrics['roc_auc']:.4f}, accuracy {metrics['accuracy']:.4f}; wrote {out}")
     return metrics
 

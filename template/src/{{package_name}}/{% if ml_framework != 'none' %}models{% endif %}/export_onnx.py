@@ -13,7 +13,6 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import onnx
@@ -23,9 +22,11 @@ from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_bytes, write_text
+from ..layout import EXPORT_CHECK, Layout
 from ..step import run_step
 from . import estimator, onnx_io, reference
 from .inputs import describe_inputs
+from .train_model import load_trained
 
 # Largest difference allowed between the native model and onnxruntime.
 TOLERANCE = 1e-5
@@ -33,14 +34,6 @@ TOLERANCE = 1e-5
 
 class ExportError(Exception):
     """The model cannot be exported faithfully."""
-
-
-def training_record(directory: Path) -> dict[str, Any]:
-    """Return models/<name>/training.json, written by `make train`."""
-    path = directory / "training.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: run `make train`")
-    return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def compare(native: np.ndarray, exported: np.ndarray) -> float:
@@ -59,19 +52,17 @@ def compare(native: np.ndarray, exported: np.ndarray) -> float:
 def export(root: Path) -> Path:
     """Export, check and save the model and its validation material; return the ONNX file."""
     config = load_config(root)
-    directory = config.path("model", "dir")
-    if not (directory / estimator.MODEL_FILE).is_file():
-        raise FileNotFoundError(f"{directory / estimator.MODEL_FILE} is missing: run `make train`")
-    record = training_record(directory)
-    test_file = config.path("features", "processed_dir") / "test.csv"
-    manifest.verify(test_file)
+    layout = Layout(config)
+    directory = layout.model_dir
+    model, record = load_trained(directory)
+    test_file = layout.test_table
+    manifest.verify(test_file, fix="run `make features`")
     x, _, names = read_table(test_file)
     if names != record["features"]:
         raise ExportError(
             f"{test_file} has columns {names} but the model was trained on {record['features']}: "
             "run `make train` again"
         )
-    model = estimator.load(directory)
     # Both runtimes see the same float32 inputs, the type of the ONNX input.
     x32 = x.astype(np.float32)
     proto = estimator.to_onnx(model, len(names))
@@ -100,7 +91,7 @@ def export(root: Path) -> Path:
     onnx_file = write_bytes(directory / onnx_io.ONNX_FILE, proto.SerializeToString())
     reference_files = reference.save(directory, x32[: reference.N_ROWS], names, exported)
     check_file = write_text(
-        directory / reference.DIRECTORY / "export_check.json",
+        layout.validation_dir / EXPORT_CHECK,
         json.dumps(
             {
                 "n_events": len(x32),
@@ -114,8 +105,9 @@ def export(root: Path) -> Path:
         )
         + "\n",
     )
-    for path in (onnx_file, *reference_files, check_file):
-        manifest.record(path, directory / manifest.MANIFEST_NAME)
+    manifest.record_many(
+        [onnx_file, *reference_files, check_file], directory / manifest.MANIFEST_NAME
+    )
     print(
         f"wrote {onnx_file}: onnx.checker passed; onnxruntime agrees with {estimator.LIBRARY} "
         f"to {difference:.2g} on {len(x32)} test events"

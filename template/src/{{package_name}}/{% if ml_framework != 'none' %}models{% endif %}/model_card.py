@@ -12,7 +12,6 @@ A card that was edited by hand since it was generated is never overwritten.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,20 +21,29 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 from ..config import MODEL_CARD_FILE, ConfigError, load_config, load_model_card_config
 from ..data import manifest
+from ..fair.crosswalk import model_card_authors
 from ..fair.sources import HF_LICENSES, MODEL_CARD, SourceError, read_citation
-from ..files import write_text
+from ..files import copy_file, write_text
+from ..layout import (
+    EXPORT_CHECK,
+    FEATURE_FIGURE,
+    MODEL_FIGURES_DIR,
+    ROC_FIGURE,
+    SCORE_FIGURE,
+    Layout,
+)
 from ..step import run_step
 from . import estimator, onnx_io, reference
-from .export_onnx import training_record
 from .inputs import describe_inputs
+from .train_model import load_trained
 
 PACKAGE = (__package__ or __name__).split(".")[0]
 TEMPLATE = Path(__file__).with_name("model_card_template.md")
 MARKER = "<!-- Written by `make model-card`"
 FIGURES = {
-    "roc_curve.png": "ROC curve on the test set",
-    "score_distribution.png": "Classifier score for signal and background (test set)",
-    "feature_distributions.png": "Input feature distributions",
+    ROC_FIGURE: "ROC curve on the test set",
+    SCORE_FIGURE: "Classifier score for signal and background (test set)",
+    FEATURE_FIGURE: "Input feature distributions",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 TEXT_FIELDS = (
@@ -91,13 +99,12 @@ def card_text(root: Path) -> str:
         raise CardError(
             "CITATION.cff needs a data reference with its licence: run `make check-metadata`"
         )
-    directory = config.path("model", "dir")
-    record = training_record(directory)
-    reports = config.path("reports", "predictions_file").parent
-    metrics = _read_json(reports / "metrics.json", "evaluate")
-    export_check = _read_json(directory / reference.DIRECTORY / "export_check.json", "export")
+    layout = Layout(config)
+    directory = layout.model_dir
+    model, record = load_trained(directory)
+    metrics = _read_json(layout.metrics, "evaluate")
+    export_check = _read_json(layout.validation_dir / EXPORT_CHECK, "export")
     inputs = describe_inputs(root, record["features"])
-    model = estimator.load(directory)
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
     datasets = [str(d) for d in texts.get("datasets") or []]
     datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
@@ -106,6 +113,8 @@ def card_text(root: Path) -> str:
     name = f"{citation.title} {config.section('model').get('name', directory.name)}"
     dataset_name = datasets[0] if datasets else f"{citation.title} data set"
     extra: dict[str, Any] = {"model_version": citation.version}
+    # The card's authors, as `make metadata` keeps them: full names from CITATION.cff.
+    extra["authors"] = model_card_authors(citation.raw)
     if citation.doi:
         extra["doi"] = citation.doi
     card_data = ModelCardData(
@@ -131,17 +140,16 @@ def card_text(root: Path) -> str:
         ],
         **extra,
     )
-    figures_dir = config.path("reports", "figures_dir")
     figures = [
-        {"path": f"figures/{file}", "caption": caption}
+        {"path": f"{MODEL_FIGURES_DIR}/{file}", "caption": caption}
         for file, caption in FIGURES.items()
-        if (figures_dir / file).is_file()
+        if layout.figure(file).is_file()
     ]
     cpp = (directory / "cpp").is_dir()
     files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, "training.json", "validation/"]
     files += ["cpp/"] if cpp else []
     people = citation.authors or []
-    developers = ", ".join(f"{p.given} {p.family}" for p in people)
+    developers = ", ".join(p.full_name() for p in people)
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
     card = ModelCard.from_template(
         card_data,
@@ -199,15 +207,14 @@ def write_model_card(root: Path) -> Path:
             "then run `make model-card` again"
         )
     text = card_text(root)
-    figures_dir = config.path("reports", "figures_dir")
-    for file in FIGURES:
-        if (figures_dir / file).is_file():
-            target = directory / "figures" / file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(figures_dir / file, target)
-            manifest.record(target, manifest_file)
+    layout = Layout(config)
+    copied = [
+        copy_file(layout.figure(file), directory / MODEL_FIGURES_DIR / file)
+        for file in FIGURES
+        if layout.figure(file).is_file()
+    ]
     write_text(card, text)
-    manifest.record(card, manifest_file)
+    manifest.record_many([*copied, card], manifest_file)
     loaded = ModelCard.load(card)
     print(f"wrote {card} ({len(loaded.data.eval_results or [])} results in its model-index)")
     return card

@@ -16,9 +16,10 @@ import onnx
 import onnxruntime
 from onnx import TensorProto, helper
 
+from ..layout import ONNX_FILE as ONNX_FILE  # the file name, re-exported
+
 INPUT_NAME = "features"
 OUTPUT_NAME = "signal_probability"
-ONNX_FILE = "model.onnx"
 # Default-domain opset of the exported graphs, and the IR version they are saved with: IR 10
 # (ONNX 1.16) is read by every onnxruntime since 1.17.
 ONNX_OPSET = 18

@@ -12,30 +12,30 @@ import numpy as np
 from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
+from ..files import atomic_write
+from ..layout import Layout
 from ..step import run_step
 from . import estimator
+from .train_model import load_trained
 
 
 def predict(root: Path) -> Path:
     """Score the test table; return the predictions file."""
-    config = load_config(root)
-    test_file = config.path("features", "processed_dir") / "test.csv"
-    manifest.verify(test_file)
-    x, y, _ = read_table(test_file)
-    directory = config.path("model", "dir")
-    if not (directory / estimator.MODEL_FILE).is_file():
-        raise FileNotFoundError(f"{directory / estimator.MODEL_FILE} is missing: run `make train`")
-    scores = estimator.predict_proba(estimator.load(directory), x)
-    out = config.path("reports", "predictions_file")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savetxt(
-        out,
-        np.column_stack([scores, y]),
-        delimiter=",",
-        header="score,label",
-        comments="",
-        fmt=["%.8f", "%d"],
-    )
+    layout = Layout(load_config(root))
+    manifest.verify(layout.test_table, fix="run `make features`")
+    x, y, _ = read_table(layout.test_table)
+    model, _ = load_trained(layout.model_dir)
+    scores = estimator.predict_proba(model, x)
+    out = layout.predictions
+    with atomic_write(out) as stream:
+        np.savetxt(
+            stream,
+            np.column_stack([scores, y]),
+            delimiter=",",
+            header="score,label",
+            comments="",
+            fmt=["%.8f", "%d"],
+        )
     print(f"wrote {out} ({len(scores)} events)")
     return out
 

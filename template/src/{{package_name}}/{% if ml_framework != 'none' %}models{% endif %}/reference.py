@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from ..files import atomic_write
+from ..layout import EXPECTED_OUTPUTS, REFERENCE_INPUTS, VALIDATION_DIR
 from .onnx_io import OUTPUT_NAME
 
-DIRECTORY = "validation"
-INPUTS_FILE = "reference_inputs.csv"
-OUTPUTS_FILE = "expected_outputs.csv"
+DIRECTORY = VALIDATION_DIR
+INPUTS_FILE = REFERENCE_INPUTS
+OUTPUTS_FILE = EXPECTED_OUTPUTS
 N_ROWS = 100
 # Nine significant digits represent every float32 value exactly.
 _FORMAT = "%.9g"

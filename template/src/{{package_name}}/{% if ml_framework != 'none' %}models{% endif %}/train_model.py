@@ -1,5 +1,11 @@
 """`make train`: train the classifier on the processed training table and save it with its
-provenance (models/<name>/training.json)."""
+provenance (models/<name>/training.json).
+
+The model is written first, then training.json, each complete or not at all. The record holds
+the sha256 of the model file, and every later step loads the two through `load_trained`, which
+checks that they belong together: a run stopped between the two writes never lets an old record
+describe a new model.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,62 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..config import ConfigError, load_config
 from ..data import manifest
 from ..data.table import read_table
+from ..files import write_text
+from ..layout import TRAINING_RECORD, Layout
 from ..provenance import provenance
 from ..step import run_step
 from . import estimator
 
 
+def training_record(directory: Path) -> dict[str, Any]:
+    """Return models/<name>/training.json, checked to describe the model file beside it.
+
+    Raises:
+        FileNotFoundError: the model or its record is missing.
+        ChecksumError: the record belongs to another model file.
+        ValueError: the record is not JSON.
+    """
+    path, model_file = directory / TRAINING_RECORD, directory / estimator.MODEL_FILE
+    for required in (model_file, path):
+        if not required.is_file():
+            raise FileNotFoundError(f"{required} is missing: run `make train`")
+    try:
+        record = dict(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}): run `make train`") from error
+    digest = manifest.sha256_of(model_file)
+    if "model_sha256" not in record:  # written before the records named their model
+        print(
+            f"warning: {path} predates the model checksum in the record, so it cannot be checked "
+            f"against {model_file}; run `make train` once to record it",
+            file=sys.stderr,
+        )
+    elif record["model_sha256"] != digest:
+        raise manifest.ChecksumError(
+            f"{path} does not describe {model_file} (model_sha256 "
+            f"{record.get('model_sha256')}, the file has {digest}): a training run was stopped "
+            "between writing the two, or the model was replaced; run `make train`"
+        )
+    return record
+
+
+def load_trained(directory: Path) -> tuple[Any, dict[str, Any]]:
+    """Load the trained model and its record, checked to belong together (`training_record`)."""
+    record = training_record(directory)
+    return estimator.load(directory), record
+
+
 def train(root: Path) -> Path:
     """Train, save the model and its training record; return the model folder."""
     config = load_config(root)
-    train_file = config.path("features", "processed_dir") / "train.csv"
-    digest = manifest.verify(train_file)
+    layout = Layout(config)
+    train_file = layout.train_table
+    digest = manifest.verify(train_file, fix="run `make features`")
     x, y, names = read_table(train_file)
     section = config.section("model")
     hyperparameters = dict(section.get("hyperparameters") or {})
@@ -35,10 +83,11 @@ def train(root: Path) -> Path:
         model = estimator.fit(x, y, hyperparameters, config.seed)
     except TypeError as error:  # an unknown or misspelt hyperparameter
         raise ConfigError(f"config/pipeline.yaml: model.hyperparameters: {error}") from error
-    directory = config.path("model", "dir")
+    directory = layout.model_dir
     model_file = estimator.save(model, directory)
     record = {
         "model_file": model_file.name,
+        "model_sha256": manifest.sha256_of(model_file),
         "library": estimator.LIBRARY,
         "features": names,
         "hyperparameters": hyperparameters,
@@ -46,7 +95,7 @@ def train(root: Path) -> Path:
         "n_train": len(y),
         "provenance": provenance(config, {train_file.name: digest}),
     }
-    (directory / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    write_text(directory / TRAINING_RECORD, json.dumps(record, indent=2) + "\n")
     print(f"trained on {len(y)} events; saved {model_file}")
     return directory
 

@@ -1,0 +1,164 @@
+"""Every file the pipeline writes, by name: the one list the steps, `make clean`, the removal of
+temporary files left by an interrupted run and `make validate-model` share.
+
+The folders come from config/pipeline.yaml; the file names are fixed here. A project without
+a model (`ml_framework: none`) has no `model:` section there, and so no model outputs
+(`Layout.has_model`). `make clean` removes exactly `Layout.rebuildable()`, so that a figure,
+table or note of yours in the same folders stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+
+#: The lock every step holds while it runs (step.py), relative to the project folder.
+LOCK_FILE = Path(".pipeline.lock")
+MANIFEST_NAME = "MANIFEST.sha256"
+#: Where downloads are staged until they are complete and verified (data/download.py).
+DOWNLOAD_DIR = ".download"
+TRAIN_TABLE = "train.csv"
+TEST_TABLE = "test.csv"
+FEATURE_FIGURE = "feature_distributions.png"
+FAIR_REPORT = Path("reports") / "fair.json"
+ROC_FIGURE = "roc_curve.png"
+SCORE_FIGURE = "score_distribution.png"
+METRICS_FILE = "metrics.json"
+TRAINING_RECORD = "training.json"
+ONNX_FILE = "model.onnx"
+MODEL_CARD = "MODEL_CARD.md"
+VALIDATION_DIR = "validation"
+REFERENCE_INPUTS = "reference_inputs.csv"
+EXPECTED_OUTPUTS = "expected_outputs.csv"
+EXPORT_CHECK = "export_check.json"
+CPP_DIR = "cpp"
+CPP_FILES = ("classifier.h", "score.cc")
+MODEL_FIGURES_DIR = "figures"
+HEPDATA_DIR = Path("hepdata")
+SUBMISSION_DIR = "submission"
+ARCHIVE = "submission.tar.gz"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The outputs of the project whose configuration is `config`."""
+
+    config: Config
+
+    @property
+    def has_model(self) -> bool:
+        """Whether the pipeline trains a model (config/pipeline.yaml has a `model:` section)."""
+        return isinstance(self.config.data.get("model"), dict)
+
+    @property
+    def raw_dir(self) -> Path:
+        """The folder of the raw table (`data.raw_file`)."""
+        return self.config.path("data", "raw_file").parent
+
+    @property
+    def processed_dir(self) -> Path:
+        """data/processed (`features.processed_dir`)."""
+        return self.config.path("features", "processed_dir")
+
+    @property
+    def train_table(self) -> Path:
+        """The training table written by `make features`."""
+        return self.processed_dir / TRAIN_TABLE
+
+    @property
+    def test_table(self) -> Path:
+        """The held-out test table written by `make features`."""
+        return self.processed_dir / TEST_TABLE
+
+    @property
+    def figures_dir(self) -> Path:
+        """reports/figures (`reports.figures_dir`)."""
+        return self.config.path("reports", "figures_dir")
+
+    def figure(self, name: str) -> Path:
+        """A figure the pipeline draws, e.g. `figure(FEATURE_FIGURE)`."""
+        return self.figures_dir / name
+
+    @property
+    def predictions(self) -> Path:
+        """reports/predictions.csv (`reports.predictions_file`)."""
+        return self.config.path("reports", "predictions_file")
+
+    @property
+    def metrics(self) -> Path:
+        """reports/metrics.json, beside the predictions."""
+        return self.predictions.parent / METRICS_FILE
+
+    @property
+    def model_dir(self) -> Path:
+        """models/<name> (`model.dir`): the model release, never removed by `make clean`."""
+        return self.config.path("model", "dir")
+
+    @property
+    def validation_dir(self) -> Path:
+        """The reference inputs and expected outputs of the release."""
+        return self.model_dir / VALIDATION_DIR
+
+    def release(self) -> list[Path]:
+        """The files `make export` releases; each must be listed in the model's manifest."""
+        files = [
+            self.model_dir / ONNX_FILE,
+            self.validation_dir / REFERENCE_INPUTS,
+            self.validation_dir / EXPECTED_OUTPUTS,
+            self.validation_dir / EXPORT_CHECK,
+        ]
+        if (self.model_dir / CPP_DIR).is_dir():
+            files += [self.model_dir / CPP_DIR / name for name in CPP_FILES]
+        return files
+
+    def _ntuple_folders(self) -> list[Path]:
+        """The folders of `data.ntuples` file patterns (up to the first wildcard): `make data`
+        writes their manifests there."""
+        section = self.config.data.get("data") or {}
+        ntuples = section.get("ntuples") if isinstance(section, dict) else None
+        samples = ntuples.get("samples") if isinstance(ntuples, dict) else None
+        folders = []
+        for sample in samples if isinstance(samples, list) else []:
+            patterns = sample.get("files") if isinstance(sample, dict) else None
+            for pattern in [patterns] if isinstance(patterns, str) else patterns or []:
+                parent = Path(str(pattern)).parent
+                if not any(char in str(parent) for char in "*?["):
+                    folders.append(self.config.root / parent)
+        return folders
+
+    def rebuildable(self) -> list[Path]:
+        """What `make clean` removes: the outputs the pipeline rebuilds, by name.
+
+        Never raw or external data, never the model release in models/.
+        """
+        files = [
+            self.train_table,
+            self.test_table,
+            self.processed_dir / MANIFEST_NAME,
+            self.figure(FEATURE_FIGURE),
+            self.config.root / FAIR_REPORT,
+        ]
+        if self.has_model:
+            hepdata = self.config.root / HEPDATA_DIR
+            files += [
+                self.figure(ROC_FIGURE),
+                self.figure(SCORE_FIGURE),
+                self.predictions,
+                self.metrics,
+                hepdata / SUBMISSION_DIR,
+                hepdata / ARCHIVE,
+            ]
+        return files
+
+    def output_folders(self) -> list[Path]:
+        """Every folder a step writes into: where interrupted writes may have left temporaries."""
+        folders = [self.raw_dir, self.processed_dir, self.figures_dir]
+        folders += [(self.config.root / FAIR_REPORT).parent]
+        folders += self._ntuple_folders()
+        if self.has_model:
+            folders += [self.predictions.parent, self.model_dir, self.validation_dir]
+            folders += [self.model_dir / CPP_DIR, self.model_dir / MODEL_FIGURES_DIR]
+            folders += [self.config.root / HEPDATA_DIR]
+        return sorted(set(folders))
