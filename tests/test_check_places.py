@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,21 +27,19 @@ def test_update_rechecks_metadata_and_keeps_files_when_it_fails(
 
     # The user breaks CITATION.cff; the next update applies, then the check fails loudly.
     citation = project / "CITATION.cff"
-    citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
+    citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: ""'))
     commit_all(project, "bad version")
     release(template_repo, "0.3.0")
     proc = update(project)
     assert proc.returncode != 0
     output = proc.stdout + proc.stderr
-    assert "ERROR   CITATION.cff: version: '1.0' is not a Semantic Version" in output
+    assert "ERROR   CITATION.cff: version: " in output
     assert "make check-metadata" in output
-    assert 'version: "1.0"' in citation.read_text()  # the user's file is as they left it
+    assert 'version: ""' in citation.read_text()  # the user's file is as they left it
     assert "template 0.3.0" in (project / "README.md").read_text()  # the update is applied
 
 
-def test_make_metadata_regenerates_derived_files(
-    default_project: Path, tmp_path: Path, cffconvert_python: Path
-) -> None:
+def test_make_metadata_regenerates_derived_files(default_project: Path, tmp_path: Path) -> None:
     project = Path(shutil.copytree(default_project, tmp_path / "p"))
     for name in ("CITATION.cff", "pyproject.toml", "models/classifier/MODEL_CARD.md"):
         path = project / name
@@ -52,8 +51,7 @@ def test_make_metadata_regenerates_derived_files(
         [
             "make",
             "metadata",
-            f"PYTHON={cffconvert_python}",
-            f"CFFCONVERT={cffconvert_python.with_name('cffconvert')}",
+            f"PYTHON={sys.executable}",
         ],
         cwd=project,
     )

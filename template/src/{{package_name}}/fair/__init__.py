@@ -1,6 +1,7 @@
 """FAIR tooling of the project: the metadata checker and the FAIR scorecard.
 
-Standard library and PyYAML only, so that it also runs in the Python that runs Copier.
+The checker needs only the standard library and PyYAML, so that it also runs in the Python that
+runs Copier; `derive` (make metadata) also uses tomlkit, jsonschema and packaging when present.
 Run it with ``python -m <package>.fair --help``.
 """
 

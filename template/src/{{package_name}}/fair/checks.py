@@ -1,8 +1,10 @@
-"""The metadata checker: CITATION.cff against its schema and the value rules, the derived files
-(codemeta.json, .zenodo.json, pyproject.toml, model cards) against CITATION.cff.
+"""The metadata checker: CITATION.cff against the schema of its CFF version and the value
+rules, and each derived file (codemeta.json, .zenodo.json, pyproject.toml, ro-crate-metadata.json,
+model cards) against what :mod:`.crosswalk` derives from CITATION.cff, field by field.
 
 This is the one implementation used by the Copier tasks, ``make check-metadata``, the pre-commit
-hook, CI and the FAIR scorecard.
+hook, CI and the FAIR scorecard. It never changes a file. Standard library and PyYAML only
+(jsonschema and packaging when importable).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import archives, rules
+from . import archives, crosswalk, rules
+from .cff import dois
 from .findings import Report
 from .sources import (
     CITATION,
@@ -19,7 +22,6 @@ from .sources import (
     PYPROJECT,
     ROCRATE,
     ZENODO,
-    Person,
     Record,
     SourceError,
     model_card_paths,
@@ -30,6 +32,7 @@ from .sources import (
     read_rocrate,
     read_zenodo,
 )
+from .validate import validate
 
 #: Values the template writes when the user kept the defaults: valid, but not publishable.
 PLACEHOLDER_NAMES = {("Firstname", "Lastname")}
@@ -37,60 +40,9 @@ PLACEHOLDER_AFFILIATIONS = {"Your Institute"}
 PLACEHOLDER_EMAIL_DOMAINS = ("@example.org", "@example.com", "@example.net")
 
 FIX_CITATION = f"edit {CITATION}, then run `make metadata` and `make check-metadata`"
-FIX_DERIVED = f"run `make metadata` to regenerate it from {CITATION}"
-
-_CFF_REQUIRED = ("cff-version", "message", "title", "authors")
-_CFF_STRINGS = ("cff-version", "message", "title", "abstract", "version", "doi", "url")
-
-
-def _validate_schema(text: str, report: Report) -> None:
-    """Validate CITATION.cff against the CFF JSON schema with cffconvert, or structurally."""
-    try:
-        from cffconvert import Citation
-        from cffconvert.version import __version__ as cffconvert_version
-    except ImportError:
-        report.validation = (
-            "built-in structural check of CITATION.cff (install cffconvert for the full "
-            "CFF 1.2.0 JSON-schema validation)"
-        )
-        return
-    report.validation = f"cffconvert {cffconvert_version}: full CFF JSON-schema validation"
-    try:
-        Citation(text).validate()
-    except Exception as error:  # jsonschema.ValidationError, ValueError from cffconvert
-        path = ".".join(str(p) for p in getattr(error, "absolute_path", []) or [])
-        message = str(getattr(error, "message", error)).splitlines()[0]
-        report.error(CITATION, path or "(schema)", f"fails the CFF schema: {message}", FIX_CITATION)
-
-
-def _structural_check(data: dict[str, Any], report: Report) -> None:
-    """Checks that hold without cffconvert: required keys, types, version."""
-    for key in _CFF_REQUIRED:
-        if key not in data or data[key] in (None, "", []):
-            report.error(CITATION, key, "is required by CFF 1.2.0 but missing", FIX_CITATION)
-    if data.get("cff-version") not in (None, "1.2.0"):
-        report.error(
-            CITATION, "cff-version", f"'{data['cff-version']}' is not '1.2.0'", FIX_CITATION
-        )
-    for key in _CFF_STRINGS:
-        if key in data and not isinstance(data[key], str):
-            report.error(
-                CITATION,
-                key,
-                f"{data[key]!r} must be a quoted string (YAML read it as "
-                f"{type(data[key]).__name__})",
-                f'put the value in double quotes in {CITATION}, e.g. {key}: "1.0.0"',
-            )
-    if "authors" in data and not isinstance(data["authors"], list):
-        report.error(CITATION, "authors", "must be a list of persons", FIX_CITATION)
-    for i, author in enumerate(data.get("authors") or []):
-        if not isinstance(author, dict) or not (author.get("family-names") or author.get("name")):
-            report.error(
-                CITATION,
-                f"authors[{i}]",
-                "needs family-names (a person) or name (an entity)",
-                FIX_CITATION,
-            )
+FIX_DERIVED = f"run `make metadata` to write it from {CITATION}"
+#: At most this many differing entries of one list are named; the rest are counted.
+MAX_LISTED = 5
 
 
 def _rule(
@@ -105,7 +57,22 @@ def _rule(
 
 def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     """Check each value of CITATION.cff against its rule."""
-    _rule(report, "version", data.get("version"), rules.semver_problem, FIX_CITATION)
+    version = data.get("version")
+    if isinstance(version, str) and rules.semver_problem(version):
+        report.warning(
+            CITATION,
+            "version",
+            str(rules.semver_problem(version)),
+            "use MAJOR.MINOR.PATCH for new releases (semver.org)",
+        )
+    if version not in (None, "") and crosswalk.pep440_version(version) is None:
+        report.warning(
+            CITATION,
+            "version",
+            f"'{version}' is no PEP 440 version, so pyproject.toml cannot carry it "
+            "(it keeps its own)",
+            "write a version such as 1.2.0 for the next release",
+        )
     date = data.get("date-released")
     _rule(report, "date-released", date and str(date), rules.iso_date_problem, FIX_CITATION)
     licenses = data.get("license")
@@ -197,7 +164,7 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
                 "no ORCID iD: authors are not uniquely identified",
                 'add orcid: "https://orcid.org/<your iD>" (register free at orcid.org)',
             )
-    if not data.get("doi"):
+    if not dois(data):
         report.warning(
             CITATION,
             "doi",
@@ -221,95 +188,281 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
             )
 
 
-def _persons(people: list[Person] | None, with_orcid: bool) -> list[tuple[str, ...]] | None:
-    if people is None:
-        return None
-    if with_orcid:
-        return [(p.given, p.family, p.orcid or "") for p in people]
-    return [(p.given, p.family) for p in people]
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
 
 
-def _same_version(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    try:
-        from packaging.version import InvalidVersion, Version
-    except ImportError:  # pragma: no cover - packaging comes with pip and Copier
-        return False
-    try:
-        return Version(a) == Version(b)
-    except InvalidVersion:
-        return False
+class _Comparer:
+    """Compares the fields of one derived file with what CITATION.cff derives."""
 
+    def __init__(self, report: Report, file: str, fix: str) -> None:
+        self.report = report
+        self.file = file
+        self.fix = fix
 
-def _compare(source: Record, other: Record, fix: str, report: Report) -> None:
-    """Report each field of `other` that disagrees with CITATION.cff."""
-
-    def differ(field: str, ours: Any, theirs: Any) -> None:
-        report.error(
-            other.file,
+    def differ(self, field: str, source: str, expected: Any, actual: Any) -> None:
+        """Report one disagreeing field in one line."""
+        said = "nothing" if actual is None else _short(actual)
+        wanted = "nothing" if expected is None else _short(expected)
+        self.report.error(
+            self.file,
             field,
-            f"{CITATION} says {ours!r} but {other.file} says {theirs!r}: the two files disagree",
-            fix,
+            f"{CITATION} {source} gives {wanted} but {self.file} says {said}: the two files "
+            "disagree",
+            self.fix,
         )
 
-    if other.title is not None and other.title != source.title:
-        differ("title", source.title, other.title)
-    if other.version is not None and not _same_version(other.version, source.version or ""):
-        differ("version", source.version, other.version)
-    if other.license is not None and other.license != source.license:
-        differ("license", source.license, other.license)
-    if other.doi is not None and other.doi != source.doi:
-        differ("doi", source.doi, other.doi)
-    if other.authors is not None:
-        with_orcid = other.file != PYPROJECT
-        ours, theirs = _persons(source.authors, with_orcid), _persons(other.authors, with_orcid)
-        if ours != theirs:
-            differ("authors", ours, theirs)
+    def value(
+        self,
+        field: str,
+        source: str,
+        expected: Any,
+        actual: Any,
+        same: Callable[[Any, Any], bool] | None = None,
+    ) -> None:
+        """Compare one value (None: absent)."""
+        if expected is None and actual is None:
+            return
+        equal = expected is not None and actual is not None
+        if equal:
+            equal = same(expected, actual) if same else expected == actual
+        if not equal:
+            self.differ(field, source, expected, actual)
+
+    def people(self, field: str, expected: list[Any], actual: Any) -> None:
+        """Compare two lists of whole persons entry by entry (``authors[i]`` of CFF)."""
+        if not isinstance(actual, list):
+            self.differ(field, "authors", f"{len(expected)} authors", actual)
+            return
+        if len(actual) != len(expected):
+            self.report.error(
+                self.file,
+                field,
+                f"{CITATION} has {len(expected)} authors but {self.file} has {len(actual)}: "
+                "the two files disagree",
+                self.fix,
+            )
+        wrong = [i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b]
+        for i in wrong[:MAX_LISTED]:
+            self.differ(f"{field}[{i}]", f"authors[{i}]", expected[i], actual[i])
+        if len(wrong) > MAX_LISTED:
+            self.report.error(
+                self.file,
+                field,
+                f"{len(wrong) - MAX_LISTED} more authors disagree with {CITATION}",
+                self.fix,
+            )
+
+
+_CODEMETA_SOURCES = {
+    "@context": "(CodeMeta 3.0)",
+    "@type": "type",
+    "name": "title",
+    "description": "abstract",
+    "version": "version",
+    "datePublished": "date-released",
+    "keywords": "keywords",
+    "license": "license",
+    "codeRepository": "repository-code",
+    "url": "url",
+    "identifier": "doi and identifiers",
+}
+
+
+def _check_codemeta(cff: dict[str, Any], record: Record, report: Report) -> None:
+    expected = crosswalk.codemeta(cff)
+    compare = _Comparer(report, CODEMETA, FIX_DERIVED)
+    for key, source in _CODEMETA_SOURCES.items():
+        compare.value(key, source, expected.get(key), record.raw.get(key))
+    compare.people("author", expected["author"], record.raw.get("author"))
+
+
+_ZENODO_SOURCES = {
+    "upload_type": "type",
+    "title": "title",
+    "description": "abstract",
+    "version": "version",
+    "publication_date": "date-released",
+    "keywords": "keywords",
+    "license": "license",
+    "doi": "doi",
+}
+
+
+def _check_zenodo(cff: dict[str, Any], record: Record, report: Report) -> None:
+    raw = record.raw
+    expected = crosswalk.zenodo(cff)
+    compare = _Comparer(report, ZENODO, FIX_DERIVED)
+    for key, source in _ZENODO_SOURCES.items():
+        compare.value(key, source, expected.get(key), raw.get(key))
+    compare.people("creators", expected["creators"], raw.get("creators"))
+    related = raw.get("related_identifiers")
+    related = related if isinstance(related, list) else []
+    listed = {str(r.get("identifier", "")).lower() for r in related if isinstance(r, dict)}
+    for entry in expected.get("related_identifiers", []):
+        if entry["identifier"].lower() not in listed:
+            compare.differ(
+                "related_identifiers", "identifiers", entry["identifier"], "nothing of it"
+            )
+    # Zenodo's legacy deposit rules that hold offline (developers.zenodo.org).
+    for i, entry in enumerate(related):
+        if not isinstance(entry, dict) or not entry.get("identifier"):
+            report.error(ZENODO, f"related_identifiers[{i}]", "needs an identifier", FIX_DERIVED)
+        elif entry.get("relation") not in crosswalk.ZENODO_RELATIONS:
+            report.error(
+                ZENODO,
+                f"related_identifiers[{i}].relation",
+                f"{_short(entry.get('relation'))} is not a Zenodo relation (e.g. isSupplementTo, "
+                "isIdenticalTo, isVersionOf)",
+                f"correct it in {ZENODO}",
+            )
+    for key in ("grants", "communities", "contributors"):
+        if key in raw and not isinstance(raw[key], list):
+            report.error(
+                ZENODO, key, "must be a list (Zenodo deposit metadata)", f"correct it in {ZENODO}"
+            )
+
+
+def _check_pyproject(cff: dict[str, Any], record: Record, report: Report) -> None:
+    raw = record.raw
+    expected = crosswalk.project(cff)
+    compare = _Comparer(report, PYPROJECT, FIX_DERIVED)
+    dynamic = raw.get("dynamic") if isinstance(raw.get("dynamic"), list) else []
+    if "version" not in dynamic and expected["version"] is not None:
+        compare.value(
+            "version", "version", expected["version"], raw.get("version"), crosswalk.same_version
+        )
+    for key, source in (("description", "abstract"), ("keywords", "keywords")):
+        if key not in dynamic:
+            compare.value(key, source, expected[key], raw.get(key))
+    compare.value(
+        "license",
+        "license",
+        expected["license"],
+        raw.get("license"),
+        crosswalk.same_license_expression,
+    )
+    if "authors" not in dynamic:
+        compare.people("authors", expected["authors"], raw.get("authors", []))
+    urls = raw.get("urls") if isinstance(raw.get("urls"), dict) else {}
+    for cff_key, label in crosswalk.PROJECT_URLS.items():
+        compare.value(f"urls.{label}", cff_key, expected["urls"][label], urls.get(label))
+
+
+def _check_rocrate(cff: dict[str, Any], record: Record, report: Report) -> None:
+    graph = [e for e in record.raw.get("@graph", []) if isinstance(e, dict)]
+    entities = {e.get("@id"): e for e in graph}
+    root = entities["./"]
+    expected = crosswalk.rocrate_root(cff)
+    compare = _Comparer(report, ROCRATE, f"run `make metadata` to update it from {CITATION}")
+    sources = {
+        "name": "title",
+        "version": "version",
+        "license": "license",
+        "keywords": "keywords",
+        "identifier": "doi and identifiers",
+    }
+    for key, source in sources.items():
+        compare.value(key, source, expected[key], root.get(key))
+    _, people = crosswalk.rocrate_people(cff)
+
+    def described(entity: dict[str, Any], lookup: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+        out = {k: v for k, v in entity.items() if k not in ("@id", "affiliation")}
+        if str(entity.get("@id", "")).startswith(crosswalk.ORCID_URL):
+            out["@id"] = entity["@id"]
+        aff = entity.get("affiliation")
+        if isinstance(aff, dict):
+            out["affiliation"] = lookup.get(aff.get("@id"), {}).get("name")
+        return out
+
+    wanted_lookup = {e["@id"]: e for e in people}
+    wanted = [described(e, wanted_lookup) for e in people[: len(expected["author"])]]
+    refs = root.get("author")
+    refs = refs if isinstance(refs, list) else [refs] if isinstance(refs, dict) else []
+    actual = [
+        described(entities.get(r.get("@id"), {}) if isinstance(r, dict) else {}, entities)
+        for r in refs
+    ]
+    compare.people("author", wanted, actual)
+
+
+def _check_model_card(cff: dict[str, Any], card: Record, source: Record, report: Report) -> None:
+    fix = f"edit the YAML header of {card.file} or run `make model-card`"
+    compare = _Comparer(report, card.file, fix)
+    if card.version is not None:
+        compare.value(
+            "model_version", "version", source.version, card.version, crosswalk.same_version
+        )
+    if card.doi is not None:
+        compare.value("doi", "doi", source.doi, card.doi)
     if (
-        other.data_license is not None
+        card.data_license is not None
         and source.data_license is not None
-        and other.data_license.lower() != source.data_license.lower()
+        and card.data_license.lower() != source.data_license.lower()
     ):
-        differ("license (data and models)", source.data_license, other.data_license)
+        compare.differ(
+            "license (data and models)",
+            "references[data].license",
+            source.data_license,
+            card.data_license,
+        )
+    if "authors" in card.raw:
+        compare.people("authors", crosswalk.model_card_authors(cff), card.raw.get("authors"))
+
+
+def check_citation(cff: dict[str, Any], report: Report) -> None:
+    """Check CITATION.cff alone: its schema, then each value against its rule, then the
+    placeholders (warnings). Findings go into `report`."""
+    validate(cff, report)
+    _check_citation_values(cff, report)
+    _check_placeholders(cff, report)
 
 
 def check_metadata(root: Path) -> Report:
-    """Check every metadata file of the project at `root`; return all findings."""
+    """Check every metadata file of the project at `root`.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The report: every finding (errors and warnings) and the parsed records. Nothing is
+        written. The derived files are compared only when CITATION.cff itself is valid.
+    """
     report = Report()
     try:
         citation = read_citation(root)
     except SourceError as error:
+        report.validation = "none: CITATION.cff could not be read"
         report.error(error.file, "", error.message, FIX_CITATION)
         return report
     if citation is None:
         report.error(CITATION, "", "is missing", "restore it with `git checkout CITATION.cff`")
         return report
     report.records[CITATION] = citation
-    text = (root / CITATION).read_text(encoding="utf-8")
-    _validate_schema(text, report)
-    _structural_check(citation.raw, report)
-    _check_citation_values(citation.raw, report)
-    _check_placeholders(citation.raw, report)
+    cff = citation.raw
+    check_citation(cff, report)
+    if not report.ok:
+        return report
 
-    derived = [
-        (CODEMETA, read_codemeta, FIX_DERIVED, True),
-        (ZENODO, read_zenodo, FIX_DERIVED, True),
-        (PYPROJECT, read_pyproject, f"edit the [project] table of {PYPROJECT}", False),
-        (ROCRATE, read_rocrate, f"edit {ROCRATE} to match {CITATION}", False),
+    derived: list[tuple[str, Callable[[Path], Record | None], Any, bool]] = [
+        (CODEMETA, read_codemeta, _check_codemeta, True),
+        (ZENODO, read_zenodo, _check_zenodo, True),
+        (PYPROJECT, read_pyproject, _check_pyproject, False),
+        (ROCRATE, read_rocrate, _check_rocrate, False),
     ]
-    for name, reader, fix, required in derived:
+    for name, reader, check, required in derived:
         try:
             record = reader(root)
         except SourceError as error:
-            report.error(error.file, "", error.message, fix)
+            report.error(error.file, "", error.message, FIX_DERIVED)
             continue
         if record is None:
             if required:
-                report.error(name, "", "is missing", fix)
+                report.error(name, "", "is missing", FIX_DERIVED)
             continue
         report.records[name] = record
-        _compare(citation, record, fix, report)
+        check(cff, record, report)
     for path in model_card_paths(root):
         try:
             card = read_model_card(root, path)
@@ -317,6 +470,5 @@ def check_metadata(root: Path) -> Report:
             report.error(error.file, "", error.message, "run `make model-card` to regenerate it")
             continue
         report.records[card.file] = card
-        card_fix = f"edit the YAML header of {card.file} or run `make model-card`"
-        _compare(citation, card, card_fix, report)
+        _check_model_card(cff, card, citation, report)
     return report

@@ -1,4 +1,7 @@
-"""Command line of the FAIR tooling: ``python -m <package>.fair check-metadata|scorecard``."""
+"""Command line of the FAIR tooling: ``python -m <package>.fair derive|check-metadata|scorecard``
+
+One implementation for the Copier tasks, `make metadata`, `make check-metadata` and CI.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +60,28 @@ def print_scorecard(card: Scorecard, root: Path, stream=sys.stdout) -> None:
     )
 
 
+def run_derive(root: Path, stream=sys.stdout) -> int:
+    """Derive the metadata files from CITATION.cff and say what was written; return 0, or 1
+    (nothing written) when CITATION.cff is invalid."""
+    from .derive import DeriveError, derive
+
+    try:
+        done = derive(root)
+    except DeriveError as error:
+        print(f"Metadata derivation of {root.resolve()}", file=stream)
+        for finding in error.report.errors:
+            print("  " + finding.line(), file=stream)
+        print(f"  FAILED: {len(error.report.errors)} errors; no file was written.", file=stream)
+        return 1
+    for name in done.written:
+        print(f"wrote {name} from CITATION.cff", file=stream)
+    if done.unchanged:
+        print(f"up to date: {', '.join(done.unchanged)}", file=stream)
+    for note in done.notes:
+        print(f"note: {note}", file=stream)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a FAIR command; return the process exit code (0 ok, 1 errors found, 2 usage)."""
     parser = argparse.ArgumentParser(prog="python -m <package>.fair", description=__doc__)
@@ -70,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument(
         "--strict", action="store_true", help="treat warnings (placeholders) as errors"
     )
+    derive_cmd = commands.add_parser(
+        "derive",
+        help="write codemeta.json, .zenodo.json, pyproject.toml [project], the RO-Crate and the "
+        "model card authors from CITATION.cff (CITATION.cff is never written)",
+    )
+    derive_cmd.add_argument("--root", type=Path, default=Path("."), help="project folder")
     fair = commands.add_parser(
         "scorecard", help="score the project against the FAIR principles and the Les Houches items"
     )
@@ -84,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.root.is_dir():
         print(f"error: --root {args.root}: no such folder", file=sys.stderr)
         return 2
+    if args.command == "derive":
+        return run_derive(args.root)
     if args.command == "scorecard":
         card = scorecard(args.root)
         print_scorecard(card, args.root)

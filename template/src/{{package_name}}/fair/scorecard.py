@@ -283,7 +283,7 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
             status,
             detail
             or f"{CITATION} (CFF 1.2.0, "
-            f"{'JSON schema' if report.validation.startswith('cffconvert') else 'structure'}"
+            f"{'JSON schema' if 'JSON schema' in report.validation else 'structure'}"
             f" checked), {CODEMETA} (JSON-LD)",
             "" if status == "pass" else "run `make check-metadata` and fix what it lists",
         )

@@ -1,7 +1,8 @@
-"""Readers for the project's metadata files, each reduced to one comparable record.
+"""Readers for the project's metadata files, each reduced to one record.
 
-CITATION.cff is the source; codemeta.json, .zenodo.json, pyproject.toml and the model cards must
-agree with it. Standard library and PyYAML only (both are available wherever Copier runs).
+CITATION.cff is the source; codemeta.json, .zenodo.json, pyproject.toml, the RO-Crate and the
+model cards are derived from it (:mod:`.crosswalk`, :mod:`.derive`) and compared with it
+(:mod:`.checks`). Standard library and PyYAML only (both are available wherever Copier runs).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .rules import DOI_URL_PREFIX, doi_id, orcid_id
+from .cff import MAX_BYTES, CffError, Person, authors, dois, licenses, load_cff
+from .rules import doi_id
 
 try:  # Python 3.11+
     import tomllib as _toml
@@ -33,6 +33,8 @@ ROCRATE = "ro-crate-metadata.json"
 #: Licence names of the Hugging Face Hub that are not the SPDX identifier in lower case.
 HF_LICENSES = {"odbl": "ODbL-1.0", "pddl": "PDDL-1.0"}
 
+__all__ = ["Person", "Record", "SourceError"]
+
 
 class SourceError(Exception):
     """A metadata file exists but cannot be read or parsed."""
@@ -43,29 +45,22 @@ class SourceError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Person:
-    """An author as the files name them."""
-
-    given: str
-    family: str
-    orcid: str | None = None
-
-    def label(self) -> str:
-        """Return 'Given Family (orcid)' for messages."""
-        suffix = f" ({self.orcid})" if self.orcid else ""
-        return f"{self.given} {self.family}{suffix}".strip()
-
-
 @dataclass
 class Record:
-    """The fields of one metadata file that must agree with CITATION.cff (None: not stated)."""
+    """One metadata file, parsed (None: not stated).
+
+    ``raw`` is the whole parsed content (for pyproject.toml its ``[project]`` table, for a
+    model card its YAML header); the other fields are those of CITATION.cff that other code of
+    the project reads (the scorecard, the model card, the HEPData submission).
+    """
 
     file: str
     title: str | None = None
     version: str | None = None
     authors: list[Person] | None = None
+    #: The first licence (the SPDX identifier); ``licenses`` has them all.
     license: str | None = None
+    licenses: list[str] = field(default_factory=list)
     doi: str | None = None
     data_license: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -79,15 +74,17 @@ def _read_text(root: Path, name: str) -> str | None:
         return None
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError(name, f"cannot be read as UTF-8 text ({error})") from error
+    except OSError as error:
+        raise SourceError(name, f"cannot be read ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise SourceError(name, f"is not UTF-8 text (byte {error.start})") from error
 
 
 def _load_yaml(text: str, name: str) -> Any:
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SourceError(name, f"is not valid YAML: {error}") from error
+        return load_cff(text)
+    except CffError as error:
+        raise SourceError(name, error.message) from error
 
 
 def _load_json(text: str, name: str) -> Any:
@@ -97,6 +94,8 @@ def _load_json(text: str, name: str) -> Any:
         raise SourceError(
             name, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from error
+    except RecursionError as error:
+        raise SourceError(name, "nests too deeply to be read as JSON") from error
 
 
 def _mapping(data: Any, name: str) -> dict[str, Any]:
@@ -109,42 +108,41 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _doi_from_url(value: Any) -> str | None:
-    """The bare DOI of an identifier written as a doi.org URL (None for anything else)."""
-    text = _str(value)
-    return doi_id(text) if text and text.startswith(DOI_URL_PREFIX) else None
-
-
-def _license_id(value: Any) -> str | None:
-    """The SPDX identifier of a licence URL (https://spdx.org/licenses/<id>), also as {"@id"}."""
-    url = value.get("@id") if isinstance(value, dict) else value
-    return str(url).rstrip("/").rsplit("/", 1)[-1] if url else None
-
-
 def read_citation(root: Path) -> Record | None:
-    """Read CITATION.cff (None when absent)."""
+    """Read CITATION.cff (None when absent).
+
+    Raises:
+        SourceError: the file is not a YAML mapping (one line: see :func:`.cff.load_cff`).
+    """
+    path = root / CITATION
+    if path.is_file() and path.stat().st_size > MAX_BYTES:
+        size = path.stat().st_size
+        raise SourceError(
+            CITATION, f"is {size} bytes, more than the {MAX_BYTES} a CITATION.cff may have"
+        )
     text = _read_text(root, CITATION)
     if text is None:
         return None
-    data = _mapping(_load_yaml(text, CITATION), CITATION)
-    authors = [
-        Person(
-            str(a.get("given-names", "")),
-            str(a.get("family-names", "")),
-            orcid_id(str(a["orcid"])) if a.get("orcid") else None,
-        )
-        for a in data.get("authors") or []
-        if isinstance(a, dict)
-    ]
-    references = [r for r in data.get("references") or [] if isinstance(r, dict)]
+    try:
+        data = _mapping(load_cff(text), CITATION)
+    except CffError as error:
+        raise SourceError(CITATION, error.message) from error
+    references = data.get("references")
+    references = (
+        [r for r in references if isinstance(r, dict)] if isinstance(references, list) else []
+    )
     data_license = next((_str(r.get("license")) for r in references if r.get("license")), None)
+    found = dois(data)
+    top_doi = found[0].value if found and found[0].field == "doi" else None
+    ids = licenses(data)
     return Record(
         file=CITATION,
         title=_str(data.get("title")),
         version=_str(data.get("version")),
-        authors=authors,
-        license=_str(data.get("license")),
-        doi=doi_id(str(data["doi"])) if data.get("doi") else None,
+        authors=authors(data),
+        license=ids[0] if ids else None,
+        licenses=ids,
+        doi=doi_id(top_doi) if top_doi else None,
         data_license=data_license,
         raw=data,
     )
@@ -156,24 +154,7 @@ def read_codemeta(root: Path) -> Record | None:
     if text is None:
         return None
     data = _mapping(_load_json(text, CODEMETA), CODEMETA)
-    authors = [
-        Person(
-            str(a.get("givenName", "")),
-            str(a.get("familyName", "")),
-            orcid_id(str(a["@id"])) if a.get("@id") else None,
-        )
-        for a in data.get("author") or []
-        if isinstance(a, dict)
-    ]
-    return Record(
-        file=CODEMETA,
-        title=_str(data.get("name")),
-        version=_str(data.get("version")),
-        authors=authors,
-        license=_license_id(data.get("license")),
-        doi=_doi_from_url(data.get("identifier")),
-        raw=data,
-    )
+    return Record(file=CODEMETA, title=_str(data.get("name")), raw=data)
 
 
 def read_zenodo(root: Path) -> Record | None:
@@ -182,27 +163,15 @@ def read_zenodo(root: Path) -> Record | None:
     if text is None:
         return None
     data = _mapping(_load_json(text, ZENODO), ZENODO)
-    authors = []
-    for creator in data.get("creators") or []:
-        if not isinstance(creator, dict):
-            continue
-        family, _, given = str(creator.get("name", "")).partition(", ")
-        orcid = creator.get("orcid")
-        authors.append(Person(given, family, orcid_id(str(orcid)) if orcid else None))
-    lic = data.get("license")
-    return Record(
-        file=ZENODO,
-        title=_str(data.get("title")),
-        version=_str(data.get("version")),
-        authors=authors,
-        license=_str(lic.get("id")) if isinstance(lic, dict) else _str(lic),
-        doi=doi_id(str(data["doi"])) if data.get("doi") else None,
-        raw=data,
-    )
+    return Record(file=ZENODO, title=_str(data.get("title")), raw=data)
 
 
 def read_rocrate(root: Path) -> Record | None:
-    """Read the root data set, its authors and the data licence of ro-crate-metadata.json."""
+    """Read ro-crate-metadata.json; ``raw`` is the whole crate (None when absent).
+
+    Raises:
+        SourceError: not JSON, no ``@graph`` list, or no root data set ``./``.
+    """
     text = _read_text(root, ROCRATE)
     if text is None:
         return None
@@ -214,29 +183,13 @@ def read_rocrate(root: Path) -> Record | None:
     dataset = entities.get("./")
     if dataset is None:
         raise SourceError(ROCRATE, "has no root data set (an entity with '@id': './')")
-    authors = []
-    for ref in dataset.get("author") or []:
-        ref_id = ref.get("@id") if isinstance(ref, dict) else None
-        person = entities.get(ref_id, {})
-        orcid = (
-            ref_id if isinstance(ref_id, str) and ref_id.startswith("https://orcid.org/") else None
-        )
-        authors.append(
-            Person(
-                str(person.get("givenName", "")),
-                str(person.get("familyName", "")),
-                orcid_id(orcid) if orcid else None,
-            )
-        )
     data_set = entities.get("data/", {})
+    lic = data_set.get("license")
+    url = lic.get("@id") if isinstance(lic, dict) else lic
     return Record(
         file=ROCRATE,
         title=_str(dataset.get("name")),
-        version=_str(dataset.get("version")),
-        authors=authors,
-        license=_license_id(dataset.get("license")),
-        doi=_doi_from_url(dataset.get("identifier")),
-        data_license=_license_id(data_set.get("license")),
+        data_license=str(url).rstrip("/").rsplit("/", 1)[-1] if url else None,
         raw=data,
     )
 
@@ -250,19 +203,8 @@ def read_pyproject(root: Path) -> Record | None:
         data = _toml.loads(text)
     except _toml.TOMLDecodeError as error:
         raise SourceError(PYPROJECT, f"is not valid TOML: {error}") from error
-    project = data.get("project") or {}
-    authors = []
-    for author in project.get("authors") or []:
-        given, _, family = str(author.get("name", "")).rpartition(" ")
-        authors.append(Person(given, family))
-    lic = project.get("license")
-    return Record(
-        file=PYPROJECT,
-        version=_str(project.get("version")),
-        authors=authors,
-        license=_str(lic) if isinstance(lic, str) else None,
-        raw=project,
-    )
+    project = data.get("project")
+    return Record(file=PYPROJECT, raw=project if isinstance(project, dict) else {})
 
 
 def model_card_paths(root: Path) -> list[Path]:
