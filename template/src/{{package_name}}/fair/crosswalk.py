@@ -295,6 +295,15 @@ def zenodo_related(data: dict[str, Any]) -> list[dict[str, str]]:
 # --- whole files ----------------------------------------------------------------------------
 
 
+def _renamed(data: dict[str, Any], **keys: str) -> dict[str, str]:
+    """The CFF values of `data` under new names: `_renamed(data, name="title")` -> {"name": ...}.
+
+    Only the keys with a value in `data` are returned; values are read as text (`_text`).
+    """
+    values = {key: _text(data.get(cff_key)) for key, cff_key in keys.items()}
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def codemeta(data: dict[str, Any]) -> dict[str, Any]:
     """The keys of codemeta.json (CodeMeta 3.0) that CITATION.cff determines.
 
@@ -312,18 +321,17 @@ def codemeta(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"@context": CODEMETA_CONTEXT, "@type": "SoftwareSourceCode"}
     if data.get("type") == "dataset":
         out["@type"] = "Dataset"
-    simple = {
-        "name": "title",
-        "description": "abstract",
-        "version": "version",
-        "datePublished": "date-released",
-        "codeRepository": "repository-code",
-        "url": "url",
-    }
-    for key, cff_key in simple.items():
-        value = _text(data.get(cff_key))
-        if value is not None:
-            out[key] = value
+    out.update(
+        _renamed(
+            data,
+            name="title",
+            description="abstract",
+            version="version",
+            datePublished="date-released",
+            codeRepository="repository-code",
+            url="url",
+        )
+    )
     if keywords(data):
         out["keywords"] = keywords(data)
     urls = [SPDX_URL + lic for lic in licenses(data)]
@@ -354,16 +362,15 @@ def zenodo(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "upload_type": "dataset" if data.get("type") == "dataset" else "software"
     }
-    simple = {
-        "title": "title",
-        "description": "abstract",
-        "version": "version",
-        "publication_date": "date-released",
-    }
-    for key, cff_key in simple.items():
-        value = _text(data.get(cff_key))
-        if value is not None:
-            out[key] = value
+    out.update(
+        _renamed(
+            data,
+            title="title",
+            description="abstract",
+            version="version",
+            publication_date="date-released",
+        )
+    )
     if keywords(data):
         out["keywords"] = keywords(data)
     if licenses(data):
