@@ -19,6 +19,15 @@ LOCK_FILE = Path(".pipeline.lock")
 MANIFEST_NAME = "MANIFEST.sha256"
 #: Where downloads are staged until they are complete and verified (data/download.py).
 DOWNLOAD_DIR = ".download"
+#: How a raw file without its manifest entry is confirmed (`make data --record`).
+RECORD_HINT = "make data RECORD=1"
+#: How a raw file that differs from its manifest entry is put right.
+RAW_REWRITE = (
+    "delete it and run `make data` to write or download it again; or, if this is the intended "
+    f"data, record it with `{RECORD_HINT}`"
+)
+#: How a processed table that is missing, unrecorded or changed is written again.
+FEATURES_FIX = "run `make features`"
 TRAIN_TABLE = "train.csv"
 TEST_TABLE = "test.csv"
 FEATURE_FIGURE = "feature_distributions.png"

@@ -23,13 +23,12 @@ from typing import Any
 import numpy as np
 
 from ..config import CONFIG_FILE, Config, ConfigError, load_config
+from ..layout import RAW_REWRITE, RECORD_HINT
 from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
 from .table import FORMATS, write_table
-
-RECORD_HINT = "make data RECORD=1"
 
 
 def _synthetic(config: Config, path: Path) -> np.ndarray:
@@ -58,14 +57,15 @@ def proven(config: Config, raw: Path) -> str | None:
 
 def check_existing(config: Config, raw: Path, record: bool) -> str:
     """Check an existing raw file against its manifest, recording it if it has no entry and it
-    is proven (or `record` is set); return its sha256.
+    is proven, or whatever its entry says if `record` is set (the user checked it); return its
+    sha256.
 
     Raises:
         ChecksumError: the file differs from its entry, or has none and is not proven.
     """
     entries = manifest.read_manifest(raw.parent / manifest.MANIFEST_NAME)
-    if raw.name in entries:
-        digest = manifest.verify(raw)
+    if raw.name in entries and not record:
+        digest = manifest.verify(raw, rewrite=RAW_REWRITE)
         print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
         return digest
     reason = "you confirmed it with --record" if record else proven(config, raw)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..files import write_text
 from . import crosswalk
 from .cff import CffError, dois, licenses, load_cff
 from .checks import check_citation
@@ -65,7 +66,7 @@ def _write(root: Path, name: str, text: str, done: Derived) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         done.unchanged.append(name)
         return
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)  # complete or not at all: a full disk leaves the old file
     done.written.append(name)
 
 

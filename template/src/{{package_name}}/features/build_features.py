@@ -20,7 +20,7 @@ import numpy as np
 from ..config import load_config
 from ..data import manifest, partitions
 from ..data.table import write_table
-from ..layout import FEATURE_FIGURE, Layout
+from ..layout import FEATURE_FIGURE, RAW_REWRITE, Layout
 from ..step import run_step
 from ..visualization.plots import feature_distributions_figure
 from .cluster import dask_client, describe
@@ -55,7 +55,12 @@ def build_features(root: Path) -> tuple[Path, Path]:
         absolute = [str(path.resolve()) for path in inputs]
         digests = client.gather(client.map(partitions.checksum, absolute))
         for path, digest in zip(inputs, digests, strict=True):
-            manifest.verify(path, actual=digest, fix="run `make data` to check and record it")
+            manifest.verify(
+                path,
+                actual=digest,
+                fix="run `make data` to check and record it",
+                rewrite=RAW_REWRITE,
+            )
         parts = partitions.plan(config)
         start = time.perf_counter()
         futures = client.map(partitions.load, parts)

@@ -22,7 +22,7 @@ from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_bytes, write_text
-from ..layout import EXPORT_CHECK, Layout
+from ..layout import EXPORT_CHECK, FEATURES_FIX, Layout
 from ..step import run_step
 from . import estimator, onnx_io, reference
 from .inputs import describe_inputs
@@ -56,7 +56,7 @@ def export(root: Path) -> Path:
     directory = layout.model_dir
     model, record = load_trained(directory)
     test_file = layout.test_table
-    manifest.verify(test_file, fix="run `make features`")
+    manifest.verify(test_file, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
     x, _, names = read_table(test_file)
     if names != record["features"]:
         raise ExportError(

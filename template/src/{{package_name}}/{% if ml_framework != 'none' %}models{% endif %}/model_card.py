@@ -184,14 +184,18 @@ def card_text(root: Path) -> str:
     return str(card.content).rstrip() + "\n"
 
 
-def _may_overwrite(card: Path, manifest_file: Path) -> bool:
-    """A card may be replaced if it is absent, or unchanged since it was generated."""
+def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
+    """A card may be replaced if it is absent, unchanged since it was generated, or already
+    the `text` about to be written (a run stopped between writing it and recording it)."""
     if not card.exists():
+        return True
+    current = card.read_text(encoding="utf-8")
+    if current == text:
         return True
     recorded = manifest.read_manifest(manifest_file).get(card.name)
     if recorded is not None:
         return manifest.sha256_of(card) == recorded
-    return MARKER in card.read_text(encoding="utf-8")
+    return MARKER in current
 
 
 def write_model_card(root: Path) -> Path:
@@ -200,13 +204,13 @@ def write_model_card(root: Path) -> Path:
     directory = config.path("model", "dir")
     card = directory / MODEL_CARD
     manifest_file = directory / manifest.MANIFEST_NAME
-    if not _may_overwrite(card, manifest_file):
+    text = card_text(root)
+    if not _may_overwrite(card, manifest_file, text):
         raise CardError(
             f"{card} was edited by hand since `make model-card` wrote it, so it is not "
             f"overwritten: move your text into {MODEL_CARD_FILE} (or rename the card to keep it), "
             "then run `make model-card` again"
         )
-    text = card_text(root)
     layout = Layout(config)
     copied = [
         copy_file(layout.figure(file), directory / MODEL_FIGURES_DIR / file)

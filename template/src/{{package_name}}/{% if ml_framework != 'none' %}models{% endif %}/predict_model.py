@@ -13,7 +13,7 @@ from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import atomic_write
-from ..layout import Layout
+from ..layout import FEATURES_FIX, Layout
 from ..step import run_step
 from . import estimator
 from .train_model import load_trained
@@ -22,7 +22,7 @@ from .train_model import load_trained
 def predict(root: Path) -> Path:
     """Score the test table; return the predictions file."""
     layout = Layout(load_config(root))
-    manifest.verify(layout.test_table, fix="run `make features`")
+    manifest.verify(layout.test_table, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
     x, y, _ = read_table(layout.test_table)
     model, _ = load_trained(layout.model_dir)
     scores = estimator.predict_proba(model, x)

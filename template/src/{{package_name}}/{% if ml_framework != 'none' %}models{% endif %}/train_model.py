@@ -19,7 +19,7 @@ from ..config import ConfigError, load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_text
-from ..layout import TRAINING_RECORD, Layout
+from ..layout import FEATURES_FIX, TRAINING_RECORD, Layout
 from ..provenance import provenance
 from ..step import run_step
 from . import estimator
@@ -68,7 +68,7 @@ def train(root: Path) -> Path:
     config = load_config(root)
     layout = Layout(config)
     train_file = layout.train_table
-    digest = manifest.verify(train_file, fix="run `make features`")
+    digest = manifest.verify(train_file, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
     x, y, names = read_table(train_file)
     section = config.section("model")
     hyperparameters = dict(section.get("hyperparameters") or {})
