@@ -109,7 +109,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
             raise WriteError(
                 error.errno,
                 f"{path}: could not be written ({os.strerror(error.errno)}); its previous "
-                "version is untouched: free disk space (or raise the quota) and run the step again",
+                "version is untouched: free disk space (or raise the quota, or the file-size "
+                "limit of ulimit -f) and run the step again",
             ) from error
         raise
     finally:
