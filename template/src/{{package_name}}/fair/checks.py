@@ -328,7 +328,8 @@ def _check_pyproject(cff: dict[str, Any], record: Record, report: Report) -> Non
     raw = record.raw
     expected = crosswalk.project(cff)
     compare = _Comparer(report, PYPROJECT, FIX_DERIVED)
-    dynamic = raw.get("dynamic") if isinstance(raw.get("dynamic"), list) else []
+    declared = raw.get("dynamic")
+    dynamic: list[Any] = declared if isinstance(declared, list) else []
     if "version" not in dynamic and expected["version"] is not None:
         compare.value(
             "version", "version", expected["version"], raw.get("version"), crosswalk.same_version
@@ -345,7 +346,8 @@ def _check_pyproject(cff: dict[str, Any], record: Record, report: Report) -> Non
     )
     if "authors" not in dynamic:
         compare.people("authors", expected["authors"], raw.get("authors", []))
-    urls = raw.get("urls") if isinstance(raw.get("urls"), dict) else {}
+    given = raw.get("urls")
+    urls: dict[str, Any] = given if isinstance(given, dict) else {}
     for cff_key, label in crosswalk.PROJECT_URLS.items():
         compare.value(f"urls.{label}", cff_key, expected["urls"][label], urls.get(label))
 
