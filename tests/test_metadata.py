@@ -518,3 +518,14 @@ def test_make_metadata_keeps_what_cff_cannot_say(project: Path) -> None:
     assert codemeta["developmentStatus"] == "active"
     code, report = check(project)
     assert code == 0, errors(report)
+
+
+def test_a_person_with_a_bad_email_is_not_read_as_an_entity(project: Path) -> None:
+    """An author fails both alternatives of the schema (person, entity): the errors name the
+    person's field, never the entity's rules ("given-names is not a key")."""
+    edit_cff(project, author("email", "not-an-email"))
+    code, report = check(project)
+    assert code == 1
+    found = errors(report)
+    assert found and all(field == "authors[0].email" for _, field, _ in found), found
+    assert not any("not a key" in message for _, _, message in found)

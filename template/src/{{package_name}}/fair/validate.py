@@ -46,6 +46,29 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _closest(error: Any) -> Any:
+    """The error of the anyOf/oneOf alternative the value came closest to matching.
+
+    An author is a person or an entity: a person with a bad e-mail address fails both, and
+    jsonschema's `best_match` may name the entity's rules ("given-names is not a key"). The
+    closest alternative is the one with the fewest errors, then the deepest; within it,
+    `best_match` picks the error.
+    """
+    from jsonschema.exceptions import best_match
+
+    branches: dict[Any, list[Any]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+    closest = min(
+        branches.values(),
+        key=lambda subs: (len(subs), -max(len(sub.absolute_path) for sub in subs)),
+    )
+    chosen = best_match(closest)
+    if chosen.validator in ("anyOf", "oneOf") and chosen.context:
+        return _closest(chosen)
+    return chosen
+
+
 def _message(error: Any) -> str:
     """One short line for a jsonschema error (its deepest cause for anyOf/oneOf)."""
     validator = error.validator
@@ -55,9 +78,7 @@ def _message(error: Any) -> str:
     if validator == "required":
         return str(error.message).replace(f"{error.instance!r} ", "", 1)[:_MAX_MESSAGE]
     if validator in ("anyOf", "oneOf") and error.context:
-        from jsonschema.exceptions import best_match
-
-        return _message(best_match(error.context))
+        return _message(_closest(error))
     if validator == "pattern":
         return f"{_short(error.instance)} does not match the pattern {error.validator_value}"
     if validator == "enum":
@@ -98,7 +119,10 @@ def _jsonschema(data: dict[str, Any], report: Report) -> None:
         version = "(version unknown)"
     report.validation = f"CFF 1.2.0 JSON schema (official, shipped), jsonschema {version}"
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    for error in errors:
+    for found in errors:
+        error = (
+            _closest(found) if found.validator in ("anyOf", "oneOf") and found.context else found
+        )
         field = path_of(error.absolute_path) or "(top level)"
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = error.schema.get("properties", {})
