@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CFF_VENV := .venv-cffconvert
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast test-full bench bench-pipeline bench-features clean
+.PHONY: help venv demo test test-fast test-full bench bench-pipeline bench-features bench-metadata clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,6 +44,9 @@ bench-pipeline: $(BIN)/copier ## Time `make all` per framework and ONNX vs nativ
 
 bench-features: $(BIN)/copier ## Time `make features` on Dask: 1x/4x/16x input, 1 and 2 workers
 	$(BIN)/python bench/bench_features.py
+
+bench-metadata: $(BIN)/copier ## Time make metadata's derivation and check on the real CITATION.cff corpus
+	$(BIN)/python bench/bench_metadata.py
 
 clean: ## Remove the test environments and build outputs
 	rm -rf $(VENV) $(CFF_VENV) build .pytest_cache

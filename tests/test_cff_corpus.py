@@ -253,10 +253,11 @@ def test_corpus_file(name: str, base: Path, fair: dict[str, ModuleType], tmp_pat
     assert named, lines
 
 
-def test_the_largest_file_derives_in_under_a_second(
+def test_the_largest_file_derives_with_every_author(
     base: Path, fair: dict[str, ModuleType], tmp_path: Path
 ) -> None:
-    """mne-python (437 authors) without its duplicate entries, so that it derives."""
+    """mne-python (437 authors) without its duplicate entries, so that it derives. Its time is
+    measured by bench/bench_metadata.py (speed targets live there, not in the tests)."""
     data = yaml.safe_load((CORPUS / "mne-tools__mne-python.cff").read_text(encoding="utf-8"))
     unique: list[Any] = []
     for author in data["authors"]:
@@ -266,11 +267,8 @@ def test_the_largest_file_derives_in_under_a_second(
     root = _project(base, tmp_path, CORPUS / "mne-tools__mne-python.cff")
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     (root / "CITATION.cff").write_text(text, encoding="utf-8")
-    start = time.perf_counter()
     done = fair["derive"].derive(root)
-    seconds = time.perf_counter() - start
-    assert "codemeta.json" in done.written and seconds < 1.0, seconds
+    assert "codemeta.json" in done.written
     report = fair["checks"].check_metadata(root)
     assert report.ok, [f.line() for f in report.errors]
     _assert_everything_reached_every_file(root)
-    print(f"derivation of {len(unique)} authors: {seconds:.3f} s")
