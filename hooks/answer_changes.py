@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from copier.errors import CopierError
 
 #: How many lines of an answer's change are printed for a file it could not be merged into.
 SHOWN_LINES = 12
@@ -480,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
                 "-d data_sha256= to record the first download",
                 file=sys.stderr,
             )
+        from copier.errors import CopierError  # imported only when answers changed
+
         try:
             deltas = []
             if not same_commit(args.template, old_ref, args.ref):
