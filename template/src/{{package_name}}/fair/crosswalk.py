@@ -142,12 +142,7 @@ def codemeta_person(person: Person) -> dict[str, Any]:
     if person.is_entity:
         out["name"] = person.name
     else:
-        if person.given:
-            out["givenName"] = person.given
-        if person.family_full:
-            out["familyName"] = person.family_full
-        if person.suffix:
-            out["honorificSuffix"] = person.suffix
+        out.update(_person_names(person))
         if person.alias:
             out["alternateName"] = person.alias
         if person.affiliation:
@@ -157,6 +152,17 @@ def codemeta_person(person: Person) -> dict[str, Any]:
     if person.website:
         out["url"] = person.website
     return out
+
+
+def _person_names(person: Person) -> dict[str, str]:
+    """A person's names as schema.org properties (CodeMeta, RO-Crate): givenName, familyName
+    (with the name particle: 'van der Berg'), honorificSuffix; the ones CFF gives."""
+    names = {
+        "givenName": person.given,
+        "familyName": person.family_full,
+        "honorificSuffix": person.suffix,
+    }
+    return {key: value for key, value in names.items() if value}
 
 
 def zenodo_creator(person: Person) -> dict[str, Any]:
@@ -201,12 +207,7 @@ def rocrate_person(person: Person, entity_id: str, affiliation_id: str | None) -
         "name": person.full_name(),
     }
     if not person.is_entity:
-        if person.given:
-            out["givenName"] = person.given
-        if person.family_full:
-            out["familyName"] = person.family_full
-        if person.suffix:
-            out["honorificSuffix"] = person.suffix
+        out.update(_person_names(person))
     if person.email:
         out["email"] = person.email
     if affiliation_id:
