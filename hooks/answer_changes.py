@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -349,27 +350,22 @@ def carry(
     return merged, rejected
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file beside it (complete or not at all).
+def _project_writer() -> Any:
+    """The generated package's one writer (template/src/<package>/files.py, plain Python with
+    the standard library only), loaded from the template: the hook writes as the project does."""
+    path = (
+        Path(__file__).resolve().parents[1] / "template" / "src" / "{{package_name}}" / "files.py"
+    )
+    spec = importlib.util.spec_from_file_location("copier4fair_files", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    The file keeps its permission bits if it exists.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` complete or not at all, with the project's writer (`files.py`)."""
+    _project_writer().write_bytes(path, data)
 
 
 def changed_lines(base: Path, theirs: Path, name: str) -> list[str]:
