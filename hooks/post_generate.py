@@ -1,9 +1,16 @@
-"""Post-generation hook: validate the metadata of the generated project.
+"""Post-generation hook: derive the metadata files from CITATION.cff, then validate them.
 
 Copier runs this after `copier copy` (a task) and after `copier update` (a migration), in the
 Python that runs Copier, with the generated project as the working directory. It runs the
-project's own metadata checker (src/<package>/fair), so that the check after generation and
-`make check-metadata` later are the same code. It changes no file of the project.
+project's own code (src/<package>/fair), so that what happens here and `make metadata` /
+`make check-metadata` later are the same code:
+
+1. the derivation writes codemeta.json, .zenodo.json, the RO-Crate and the model card authors
+   from CITATION.cff (all its authors: the template renders only the first author into them),
+   and pyproject.toml's [project] where tomlkit is importable (elsewhere the template rendered it
+   from the same answers; the check below proves they agree). It writes nothing when CITATION.cff
+   or a derived JSON file is invalid (e.g. holds conflict markers after an update);
+2. the check, which changes no file.
 
 When the check fails after `copier copy`, Copier removes a destination folder it created (its
 cleanup on error, unless `--no-cleanup`), so the hook first copies the generated project, answers
@@ -65,6 +72,27 @@ def keep_copy(root: Path) -> Path:
     return kept
 
 
+def derive_metadata(root: Path, package: str) -> list[str]:
+    """Write the derived metadata files of the project at `root` from its CITATION.cff.
+
+    Args:
+        root: the project folder; its ``src`` is on ``sys.path``.
+        package: the import name of the project's package.
+
+    Returns:
+        The files written (relative names); [] when every file was up to date, or when the
+        derivation refused to run (the check that follows names each reason).
+    """
+    derive = importlib.import_module(f"{package}.fair.derive")
+    try:
+        done = derive.derive(root)
+    except derive.DeriveError:
+        return []
+    if done.written:
+        print(f"copier4fair: wrote {', '.join(done.written)} from CITATION.cff")
+    return list(done.written)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the project's metadata checker; return its exit code."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -90,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(src))
     print(f"\ncopier4fair: checking the metadata after {args.operation} ...")
     try:
+        derive_metadata(root, args.package)
         cli = importlib.import_module(f"{args.package}.fair.cli")
         code: int = cli.main(["check-metadata", "--root", str(root)])
     except Exception:  # noqa: BLE001 - a bug of the checker: show it, and keep the files below

@@ -86,10 +86,8 @@ STAND_INS = {
     "version": "0.1.0",
     "description": "stand-in",
     "license": "MIT",
-    "author_given_names": "A",
-    "author_family_names": "B",
-    "author_email": "a@example.org",
     "keyword_list": [],
+    "cff_authors": [{"given-names": "A", "family-names": "B", "email": "a@example.org"}],
     "python_version": "3.11",
     "repository_url": "",
 }

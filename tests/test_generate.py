@@ -91,7 +91,6 @@ PACKAGE = {
     "fair/schemas/README.md",
     "fair/schemas/cff-1.2.0.schema.json",
     "fair/sources.py",
-    "fair/spdx_licenses.txt",
     "fair/validate.py",
 }
 MODEL_PACKAGE = {

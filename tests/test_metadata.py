@@ -201,14 +201,26 @@ def test_defaults_pass_with_warnings_only(default_project: Path) -> None:
     assert report["validation"].startswith("built-in structural check")
 
 
-def test_a_version_that_is_no_semver_is_a_warning(project: Path) -> None:
+def test_a_pep440_version_that_is_no_semver_passes(project: Path) -> None:
     edit_cff(project, top("version", "v2.0"))
     assert derive(project).returncode == 0
     code, report = check(project)
     assert code == 0, errors(report)
-    warned = [f["message"] for f in report["findings"] if f["field"] == "version"]
-    assert any("not a Semantic Version" in m for m in warned), warned
+    assert not [f for f in report["findings"] if f["field"] == "version"]
     assert 'version = "2.0"' in (project / "pyproject.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", ["2021-03 release", "1.0.0-foo.bar", "1.2.3+cern.7"])
+def test_a_version_pip_cannot_publish_is_a_warning(project: Path, version: str) -> None:
+    before = (project / "pyproject.toml").read_text(encoding="utf-8")
+    edit_cff(project, top("version", version))
+    assert derive(project).returncode == 0
+    code, report = check(project)
+    assert code == 0, errors(report)
+    warned = [f["message"] for f in report["findings"] if f["field"] == "version"]
+    assert len(warned) == 1 and ("PEP 440" in warned[0] or "local version" in warned[0]), warned
+    if "+" not in version:
+        assert before == (project / "pyproject.toml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -93,10 +93,11 @@ def test_the_oldest_copier_allowed_copies_and_updates(template_repo: Path, tmp_p
 
 
 def _template_with_a_metadata_bug(template_repo: Path) -> Path:
-    """The template with a bug the questions cannot catch: CITATION.cff's version is not SemVer."""
+    """The template with a bug the questions cannot catch: a licence outside CFF 1.2.0's list."""
     citation = template_repo / "template" / "CITATION.cff.jinja"
     text = citation.read_text(encoding="utf-8")
-    citation.write_text(text.replace("version: {{ version | to_json }}", 'version: "1.0"'))
+    assert "license: {{ license }}\n" in text
+    citation.write_text(text.replace("license: {{ license }}\n", "license: Unicode-3.0\n"))
     commit_all(template_repo, "a metadata bug")
     return template_repo
 
@@ -118,7 +119,7 @@ def test_a_failed_check_after_copy_into_a_new_folder_keeps_every_generated_file(
     dst = tmp_path / "analysis"
     proc = _copy(template, dst)
     assert proc.returncode != 0
-    assert "CITATION.cff: version: '1.0' is not a Semantic Version" in proc.stdout + proc.stderr
+    assert "CITATION.cff: license: 'Unicode-3.0' is not an SPDX licence" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     kept = tmp_path / "analysis.unchecked"
     assert f"is kept in {kept}" in proc.stderr
@@ -134,7 +135,7 @@ def test_a_failed_check_after_copy_into_a_new_folder_keeps_every_generated_file(
     ]
     # The kept project is a project: fix the field, and its own check passes.
     citation = kept / "CITATION.cff"
-    citation.write_text(citation.read_text().replace('version: "1.0"', 'version: "0.1.0"'))
+    citation.write_text(citation.read_text().replace("license: Unicode-3.0", "license: MIT"))
     check = attempt([sys.executable, "-m", "my_fair_analysis.fair", "check-metadata"], cwd=kept,
                     env={"PYTHONPATH": str(kept / "src")})  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
@@ -143,7 +144,7 @@ def test_a_failed_check_after_copy_into_a_new_folder_keeps_every_generated_file(
     again = _copy(template, dst)
     assert again.returncode != 0
     assert (tmp_path / "analysis.unchecked-2").is_dir()
-    assert 'version: "0.1.0"' in citation.read_text()
+    assert "license: MIT" in citation.read_text()
 
 
 def test_a_failed_check_after_copy_into_an_existing_folder_keeps_it_in_place(
@@ -155,7 +156,7 @@ def test_a_failed_check_after_copy_into_an_existing_folder_keeps_it_in_place(
     (dst / "notes.txt").write_text("my notes\n")
     proc = _copy(template, dst)
     assert proc.returncode != 0
-    assert "version: '1.0' is not a Semantic Version" in proc.stdout + proc.stderr
+    assert "license: 'Unicode-3.0' is not an SPDX licence" in proc.stdout + proc.stderr
     assert (dst / "notes.txt").read_text() == "my notes\n"
     assert (dst / "CITATION.cff").is_file() and (dst / ".copier-answers.yml").is_file()
     # Copier keeps a folder it did not create, so the hook makes no copy of it.

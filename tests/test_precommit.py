@@ -130,10 +130,10 @@ def test_pre_commit_run_all_files_passes_on_a_fresh_project(
     # The metadata check and the .rej guard refuse a broken CITATION.cff and a left-over .rej.
     git(project, "add", "-A")
     citation = project / "CITATION.cff"
-    citation.write_text(citation.read_text().replace('version: "0.1.0"', 'version: "1.0"'))
+    citation.write_text(citation.read_text().replace("license: MIT", "license: Unicode-3.0"))
     (project / "README.md.rej").write_text("@@ -1 +1 @@\n")
     git(project, "add", "-A")
     proc = attempt(pre_commit, cwd=project, env=env, timeout=1800)
     assert proc.returncode == 1
-    assert "'1.0' is not a Semantic Version" in proc.stdout
+    assert "'Unicode-3.0' is not an SPDX licence identifier" in proc.stdout
     assert "left-over .rej file" in proc.stdout

@@ -5,12 +5,17 @@ project's Python rules (one specification, two runtimes)."""
 from __future__ import annotations
 
 import importlib.util
+import re
+import sys
+import types
 from pathlib import Path
 
 import jinja2
 import pytest
 import yaml
 from helpers import TEMPLATE, generate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 QUESTIONS = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 PUBLIC = [
@@ -40,11 +45,16 @@ PUBLIC = [
 
 
 def _rules():
-    path = TEMPLATE / "template" / "src" / "{{package_name}}" / "fair" / "rules.py"
-    spec = importlib.util.spec_from_file_location("template_rules", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The generated project's fair/rules.py, imported from the template as package modules
+    (without fair/__init__.py, which imports a module the template renders with Jinja)."""
+    folder = str(TEMPLATE / "template" / "src" / "{{package_name}}" / "fair")
+    package = types.ModuleType("template_fair")
+    package.__path__ = [folder]
+    package.__spec__ = importlib.util.spec_from_file_location(
+        "template_fair", f"{folder}/__init__.py", submodule_search_locations=[folder]
+    )
+    sys.modules.setdefault("template_fair", package)
+    return importlib.import_module("template_fair.rules")
 
 
 RULES = _rules()
@@ -84,8 +94,13 @@ BAD = [
     ("package_name", "json", "shadow the standard-library module", "json_analysis"),
     ("package_name", "My-Pkg", "not a valid Python package name", "higgs_bdt"),
     ("project_slug", "My Analysis", "not a valid slug", "higgs-bdt-analysis"),
-    ("version", "1.0", "not a Semantic Version", "MAJOR.MINOR.PATCH"),
-    ("version", "v1.0.0", "not a Semantic Version", "0.1.0"),
+    ("version", "1.0.0-foo.bar", "not a PEP 440 version", "1.0.0rc1"),
+    ("version", "latest", "not a PEP 440 version", "0.1.0"),
+    ("version", "1.2.3+cern.7", "local version label '+cern.7'", "0.1.0"),
+    ("code_doi", "10.5281/zenodo.123#4", '"#", which a DOI in CITATION.cff cannot hold', "10.5281"),
+    ("data_doi", "10.1000/o'brien", "\"'\", which a DOI", "doi.org page"),
+    ("repository_url", "https://github.com/me/\U0001f600", "cannot hold as is", "%C3%A9"),
+    ("keywords", "physics, ML, physics", "lists 'physics' 2 times", "each keyword once"),
     ("repository_url", "github.com/me/x", "not a web address", "https://"),
     ("project_name", "", "project_name is empty", "single-line"),
     ("project_name", "two\nlines", "single line", "remove the line breaks"),
@@ -116,7 +131,10 @@ GOOD = [
     ("author_email", "marie.curie@cern.ch"),
     ("package_name", "higgs_bdt"),
     ("project_slug", "higgs-bdt-2"),
-    ("version", "1.0.0-rc.1+build.5"),
+    ("version", "1.0.0-rc.1"),
+    ("version", "2026.1"),
+    ("version", "v1.0"),
+    ("code_doi", "10.1002/(SICI)1097-4636(199606)31:2;2-N"),
     ("repository_url", "https://gitlab.cern.ch/group/analysis"),
     ("author_given_names", "José María"),
     ("author_family_names", "O'Neill"),
@@ -144,7 +162,10 @@ ORCIDS += [o[:-1] + c for o in ORCIDS for c in "0123456789X"] + ["0000-0002-1825
 DOIS = ["10.5281/zenodo.1", "10.1000/xyz", "11.5281/x", "10.12/x", "doi:10.1234/ab c", "10.1234/"]
 EMAILS = ["a@b.co", "a@b", "@b.org", "a b@c.org", "a@b.c", "x.y+z@sub.example.org", "a@@b.org"]
 URLS = ["https://a.org", "http://a.b/c?d=e", "ftp://a.org", "https://a", "https://a.org/ x"]
-SEMVERS = ["0.1.0", "1.2.3-alpha.1", "01.2.3", "1.2", "1.2.3+meta", "1.2.3-", "1.2.3-01"]
+VERSIONS = ["0.1.0", "1.2.3-alpha.1", "01.2.3", "1.2", "1.2.3+meta", "1.2.3-", "1.2.3-01"]
+VERSIONS += ["1.0.0-foo.bar", "1!2.0.post3.dev4", "1.0-1", "1.0.r", "V1.0RC1", " 1.0", "1.0 "]
+DOIS += ["10.5281/zenodo.1#x", "10.1000/o'x", "10.1000/a<b>", "10.1000.1/x", "10.1000/[x]\\"]
+URLS += ["https://example.org/caf\u00e9", "https://b\u00fccher.de/", "https://x.org/\U0001f600"]
 
 
 @pytest.mark.parametrize(
@@ -154,9 +175,9 @@ SEMVERS = ["0.1.0", "1.2.3-alpha.1", "01.2.3", "1.2", "1.2.3+meta", "1.2.3-", "1
         ("code_doi", RULES.doi_problem, DOIS),
         ("author_email", RULES.email_problem, EMAILS),
         ("repository_url", RULES.url_problem, URLS),
-        ("version", RULES.semver_problem, SEMVERS),
+        ("version", RULES.version_problem, VERSIONS),
     ],
-    ids=["orcid", "doi", "email", "url", "semver"],
+    ids=["orcid", "doi", "email", "url", "version"],
 )
 def test_jinja_validators_agree_with_python_rules(question, rule, values) -> None:
     for value in values:
@@ -173,3 +194,121 @@ def test_exactly_one_check_character_is_valid() -> None:
         assert accepted == [expected]
     assert RULES.orcid_check_character("000000021825009") == "7"
     assert RULES.orcid_check_character("000000021694233") == "X"
+
+
+# The rules agree on every version-like and DOI-like string, not only the listed ones.
+VERSION_TOKENS = ["0", "1", "10", "01", ".", "-", "_", "+", "!", "v", "V", "a", "b", "c", "rc"]
+VERSION_TOKENS += ["alpha", "beta", "pre", "preview", "post", "rev", "r", "dev", "x", " ", "local"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(VERSION_TOKENS), min_size=1, max_size=9).map("".join))
+def test_version_validator_agrees_with_pep440(value: str) -> None:
+    assert (validate("version", value) == "") == (RULES.version_problem(value) is None), value
+
+
+DOI_CHARACTERS = st.sampled_from(list("0123456789./:;_-()[]\\#'\"<> %?&=+aZ") + ["é", "\u00a0"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(DOI_CHARACTERS, max_size=12).map(lambda c: "10.5281/" + "".join(c)))
+def test_doi_validator_accepts_exactly_what_the_cff_schema_accepts(value: str) -> None:
+    pattern = re.compile(validate_schema()["definitions"]["doi"]["pattern"])
+    schema_ok = pattern.match(value) is not None
+    assert (validate("code_doi", value) == "") == schema_ok, value
+    assert (RULES.doi_problem(value) is None) == schema_ok, value
+
+
+def validate_schema() -> dict:
+    """The CFF 1.2.0 JSON schema shipped with the generated project."""
+    return RULES.schema()
+
+
+def test_licence_rule_is_the_cff_schema_list_and_pypi_accepts_each() -> None:
+    from packaging.licenses import canonicalize_license_expression
+
+    enum = set(validate_schema()["definitions"]["license-enum"]["enum"])
+    assert RULES.spdx_identifiers() == enum
+    assert RULES.spdx_problem("Unicode-3.0") is not None  # SPDX 3.22, not in CFF 1.2.0's list
+    for choice in ("license", "data_license"):
+        for spdx in QUESTIONS[choice]["choices"].values():
+            assert spdx in enum and canonicalize_license_expression(spdx)
+    for spdx in sorted(enum):
+        canonicalize_license_expression(spdx)  # raises for one PyPI would refuse
+
+
+# Further authors (more_authors): a YAML list in CITATION.cff's own form.
+def validate_authors(value: object, first: tuple[str, str] = ("Anna", "Berg")) -> str:
+    """Render more_authors' validator as Copier does, with a first author's answers."""
+    return (
+        ENV.from_string(QUESTIONS["more_authors"]["validator"])
+        .render(
+            {
+                "more_authors": value,
+                "author_given_names": first[0],
+                "author_family_names": first[1],
+            }
+        )
+        .strip()
+    )
+
+
+GOOD_AUTHORS = [
+    [],
+    None,
+    [{"given-names": "Jan", "name-particle": "de", "family-names": "Vries"}],
+    [{"name": "CMS Collaboration"}, {"name": "ATLAS Collaboration", "website": "https://atlas.cern"}],
+    [
+        {
+            "given-names": "José",
+            "family-names": "García Márquez",
+            "name-suffix": "Jr.",
+            "orcid": "0000-0002-1825-0097",
+            "email": "jose@uni.es",
+            "affiliation": "IFIC",
+            "country": "ES",
+        }
+    ],
+    [{"family-names": "王"}, {"name": "Lab 42", "date-start": "2020-01-01", "post-code": 1234}],
+]
+BAD_AUTHORS = [
+    ("Anna van der Berg", "more_authors must be a YAML list", "[{given-names: Anna"),
+    ({"name": "CMS"}, "must be a YAML list", "[]"),
+    (["CMS Collaboration"], "more_authors[0] \"CMS Collaboration\" is not a person", "{name: ...}"),
+    ([{"given_names": "Jan", "family-names": "V"}], "key 'given_names'", "given-names"),
+    ([{"name": "CMS", "affiliation": "CERN"}], "key 'affiliation', which a CFF entity", "name"),
+    ([{"affiliation": "CERN"}], "more_authors[0] has no name", "given-names and family-names"),
+    ([{"family-names": False}], "more_authors[0].family-names is not text", "in quotes"),
+    ([{"family-names": None}], "is not text: YAML read it as empty", "in quotes"),
+    ([{"family-names": "Curie2"}], "more_authors[0].family-names 'Curie2'", "as printed"),
+    (
+        [{"family-names": "X", "orcid": "0000-0002-1825-0098"}],
+        "more_authors[0].orcid '0000-0002-1825-0098' fails the ORCID checksum",
+        "should be '7'",
+    ),
+    ([{"family-names": "X", "email": "x@cern"}], "more_authors[0].email 'x@cern'", "name@"),
+    ([{"name": "L", "website": "atlas.cern"}], "more_authors[0].website", "https://"),
+    ([{"name": "L", "country": "Sweden"}], "more_authors[0].country 'Sweden'", "'SE'"),
+    ([{"name": "L"}, {"name": "L"}], "more_authors[1] (L) is listed twice", "each author once"),
+    (
+        [{"given-names": "Anna", "family-names": "Berg"}],
+        "more_authors[0] (Anna Berg) is the first author again",
+        "only the further authors",
+    ),
+    ([{"name": "a\u200bb"}], "invisible control character", "type the text again"),
+]
+
+
+@pytest.mark.parametrize("value", GOOD_AUTHORS, ids=lambda v: str(v)[:30])
+def test_further_authors_are_accepted(value: object) -> None:
+    assert validate_authors(value) == ""
+
+
+@pytest.mark.parametrize(("value", "what", "example"), BAD_AUTHORS, ids=lambda v: str(v)[:30])
+def test_bad_further_authors_are_refused_naming_the_entry(
+    value: object, what: str, example: str
+) -> None:
+    message = validate_authors(value)
+    assert what in message, message
+    assert example in message, message
+    assert "\n" not in message

@@ -58,19 +58,12 @@ def _rule(
 def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     """Check each value of CITATION.cff against its rule."""
     version = data.get("version")
-    if isinstance(version, str) and rules.semver_problem(version):
+    problem = rules.version_problem(str(version)) if version not in (None, "") else None
+    if problem:
         report.warning(
             CITATION,
             "version",
-            str(rules.semver_problem(version)),
-            "use MAJOR.MINOR.PATCH for new releases (semver.org)",
-        )
-    if version not in (None, "") and crosswalk.pep440_version(version) is None:
-        report.warning(
-            CITATION,
-            "version",
-            f"'{version}' is no PEP 440 version, so pyproject.toml cannot carry it "
-            "(it keeps its own)",
+            f"{problem}; pyproject.toml keeps its own version until then",
             "write a version such as 1.2.0 for the next release",
         )
     date = data.get("date-released")
@@ -415,9 +408,18 @@ def _check_model_card(cff: dict[str, Any], card: Record, source: Record, report:
 
 def check_citation(cff: dict[str, Any], report: Report) -> None:
     """Check CITATION.cff alone: its schema, then each value against its rule, then the
-    placeholders (warnings). Findings go into `report`."""
-    validate(cff, report)
-    _check_citation_values(cff, report)
+    placeholders (warnings). Findings go into `report`, one error per field: where a value rule
+    names a field the schema also fails, only the rule's message (which says what a right value
+    looks like) is kept."""
+    schema_report, rules_report = Report(), Report()
+    validate(cff, schema_report)
+    _check_citation_values(cff, rules_report)
+    by_rule = {(f.file, f.field) for f in rules_report.errors}
+    report.validation = schema_report.validation
+    for finding in schema_report.findings:
+        if finding.severity != "error" or (finding.file, finding.field) not in by_rule:
+            report.findings.append(finding)
+    report.findings += rules_report.findings
     _check_placeholders(cff, report)
 
 

@@ -17,6 +17,11 @@ from .findings import Report
 from .scorecard import Scorecard, scorecard
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
     """Print the findings for people: errors first, then warnings as next steps."""
     print(f"Metadata check of {root.resolve()}", file=stream)
@@ -30,8 +35,9 @@ def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
     if report.ok:
         print(f"  OK: no errors ({len(report.warnings)} warnings).", file=stream)
     else:
+        count = _count(len(report.errors), "error")
         print(
-            f"  FAILED: {len(report.errors)} errors. Every file was left as it is: fix the "
+            f"  FAILED: {count}. Every file was left as it is: fix the "
             "fields named above, then re-run `make check-metadata`.",
             file=stream,
         )
@@ -71,7 +77,8 @@ def run_derive(root: Path, stream=sys.stdout) -> int:
         print(f"Metadata derivation of {root.resolve()}", file=stream)
         for finding in error.report.errors:
             print("  " + finding.line(), file=stream)
-        print(f"  FAILED: {len(error.report.errors)} errors; no file was written.", file=stream)
+        count = _count(len(error.report.errors), "error")
+        print(f"  FAILED: {count}; no file was written.", file=stream)
         return 1
     for name in done.written:
         print(f"wrote {name} from CITATION.cff", file=stream)

@@ -32,6 +32,7 @@ from .sources import (
     ROCRATE,
     ZENODO,
     SourceError,
+    conflict_problem,
     model_card_paths,
     read_citation,
 )
@@ -75,8 +76,13 @@ def _existing_json(root: Path, name: str, report: Report) -> dict[str, Any] | No
     path = root / name
     if not path.is_file():
         return {}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    problem = conflict_problem(text)
+    if problem:
+        report.error(name, "", problem, f"then run `make metadata` again (or delete {name})")
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         report.error(name, "", f"is not valid JSON ({error})", f"fix or delete {name}")
         return None
@@ -309,9 +315,12 @@ def derive(root: Path) -> Derived:
     _write(root, CODEMETA, json_text(crosswalk.merge_codemeta(existing[CODEMETA] or {}, cff)), done)
     _write(root, ZENODO, json_text(crosswalk.merge_zenodo(existing[ZENODO] or {}, cff)), done)
     pyproject = root / PYPROJECT
-    if pyproject.is_file():
+    pyproject_text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
+    if pyproject.is_file() and conflict_problem(pyproject_text):
+        done.notes.append(f"{PYPROJECT} not updated: it {conflict_problem(pyproject_text)}")
+    elif pyproject.is_file():
         try:
-            text = derive_pyproject(pyproject.read_text(encoding="utf-8"), cff)
+            text = derive_pyproject(pyproject_text, cff)
         except ImportError:
             done.notes.append(f"{PYPROJECT} not updated: install tomlkit (`make install`)")
         except Exception as error:  # tomlkit's ParseError and its kin

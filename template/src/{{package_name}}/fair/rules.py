@@ -1,7 +1,13 @@
 """Validation rules for single metadata values.
 
 Each rule returns ``None`` for a valid value, or one sentence saying what is wrong and what a right
-value looks like. Standard library only: the rules run in the Python that runs Copier.
+value looks like. They run in the project and in the Python that runs Copier: standard library,
+plus ``packaging`` (a dependency of Copier and of pip). The template's question validators
+(includes/validators.jinja) apply the same rules; tests/test_questions.py proves they agree.
+
+Sources: DOI pattern and licence identifiers from the official CFF 1.2.0 JSON schema shipped in
+``schemas/`` (read from it, not copied); versions by PEP 440 (``packaging.version``); ORCID
+checksum by ISO 7064 mod 11-2 (orcid.org support article "Structure of the ORCID Identifier").
 """
 
 from __future__ import annotations
@@ -9,13 +15,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from functools import lru_cache
-from importlib import resources
+
+from .validate import schema
 
 ORCID_URL_PREFIX = "https://orcid.org/"
 DOI_URL_PREFIX = "https://doi.org/"
 
 _ORCID = re.compile(r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
-_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s\"<>]+$")
 _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)")
 _EMAIL = re.compile(
     r"^[^@\s<>(),;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -24,11 +30,6 @@ _EMAIL = re.compile(
 _URL = re.compile(
     r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::[0-9]{1,5})?(?:/[^\s\"<>{}|\\^`]*)?$"
-)
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -70,9 +71,29 @@ def doi_id(value: str) -> str:
     return _DOI_PREFIX.sub("", value.strip())
 
 
+@lru_cache(maxsize=1)
+def _doi_pattern() -> re.Pattern[str]:
+    """The DOI pattern of the CFF 1.2.0 schema (``definitions.doi.pattern``)."""
+    return re.compile(schema()["definitions"]["doi"]["pattern"])
+
+
 def doi_problem(value: str) -> str | None:
-    """Check DOI syntax (bare, ``doi:`` or doi.org URL)."""
-    if not _DOI.match(doi_id(value)):
+    """Check a DOI given bare, as ``doi:`` or as a doi.org URL.
+
+    The bare DOI must match the CFF 1.2.0 schema's DOI pattern: '10.', a registrant code of 4 to
+    9 digits, a slash, then letters, digits and ``: / _ ; - . ( ) [ ] \\`` only (no spaces,
+    ``#``, quotes or ``<>``).
+    """
+    bare = _DOI_PREFIX.sub("", value)  # not stripped: the schema takes the value as written
+    if not _doi_pattern().match(bare):
+        suffix = bare.partition("/")[2]
+        odd = sorted({c for c in suffix if not _doi_pattern().match("10.1234/" + c)})
+        if bare.startswith("10.") and "/" in bare and odd:
+            shown = " ".join(repr(c) for c in odd)
+            return (
+                f"'{value}' contains {shown}, which a DOI in CITATION.cff cannot hold (CFF 1.2.0 "
+                "schema): copy the DOI again from its doi.org page, e.g. '10.5281/zenodo.1234567'"
+            )
         return (
             f"'{value}' is not a DOI: a DOI starts with '10.', a registrant code and a slash, "
             "e.g. '10.5281/zenodo.1234567'"
@@ -88,7 +109,15 @@ def email_problem(value: str) -> str | None:
 
 
 def url_problem(value: str) -> str | None:
-    """Check an http(s) URL."""
+    """Check an http(s) URL: an ASCII host name and no spaces (a URI, RFC 3986, as the CFF schema's
+    ``format: uri`` asks; a non-ASCII character must be percent-encoded)."""
+    odd = next((c for c in value if not c.isascii()), None)
+    if odd is not None:
+        return (
+            f"'{value}' contains {odd!r}, which a web address cannot hold as is: copy the address "
+            "from the browser's address bar (it percent-encodes such characters), "
+            "e.g. 'https://example.org/caf%C3%A9'"
+        )
     if not _URL.match(value):
         return (
             f"'{value}' is not a web address: write it in full with https://, "
@@ -97,10 +126,30 @@ def url_problem(value: str) -> str | None:
     return None
 
 
-def semver_problem(value: str) -> str | None:
-    """Check a Semantic Version (semver.org 2.0.0)."""
-    if not _SEMVER.match(value):
-        return f"'{value}' is not a Semantic Version: write MAJOR.MINOR.PATCH, e.g. '0.1.0'"
+def version_problem(value: str) -> str | None:
+    """Check a release version as Python packaging needs it: a public PEP 440 version.
+
+    Semantic Versions with a pre-release of PEP 440's kinds are PEP 440 versions too
+    ('1.0.0-rc.1' is read as 1.0.0rc1). A local version ('+...') is refused: PyPI and Zenodo's
+    GitHub integration publish public versions only.
+
+    Raises:
+        ImportError: ``packaging`` is not installed (it comes with pip and Copier).
+    """
+    from packaging.version import InvalidVersion, Version
+
+    example = "e.g. '0.1.0', '1.0.0rc1' or '2026.1'"
+    try:
+        parsed = Version(value)
+    except InvalidVersion:
+        return f"'{value}' is not a PEP 440 version, so pip cannot install it: write {example}"
+    if value != value.strip():
+        return f"'{value}' has leading or trailing spaces: remove them"
+    if parsed.local is not None:
+        return (
+            f"'{value}' has a local version label '+{parsed.local}', which PyPI refuses: "
+            f"write {example}"
+        )
     return None
 
 
@@ -117,18 +166,20 @@ def iso_date_problem(value: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def spdx_identifiers() -> frozenset[str]:
-    """Return the licence identifiers of the SPDX License List shipped with this package."""
-    text = resources.files(__package__).joinpath("spdx_licenses.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    """Return the SPDX licence identifiers CITATION.cff accepts: the ``license-enum`` of the
+    CFF 1.2.0 schema (every one of them is also a valid PEP 639 expression for PyPI)."""
+    return frozenset(schema()["definitions"]["license-enum"]["enum"])
 
 
 def spdx_problem(value: str) -> str | None:
-    """Check an SPDX licence identifier (case-sensitive, as the CFF schema requires)."""
+    """Check an SPDX licence identifier against the CFF 1.2.0 schema's list (case-sensitive, as
+    the schema requires; newer SPDX identifiers such as 'Unicode-3.0' are not in it)."""
     ids = spdx_identifiers()
     if value in ids:
         return None
     near = [i for i in ids if i.lower() == value.lower()]
     hint = f"did you mean '{near[0]}'?" if near else "e.g. 'MIT', 'Apache-2.0' or 'CC-BY-4.0'"
-    return f"'{value}' is not an SPDX licence identifier (spdx.org/licenses): {hint}"
+    return (
+        f"'{value}' is not an SPDX licence identifier of the CFF 1.2.0 schema (spdx.org/licenses): "
+        f"{hint}"
+    )

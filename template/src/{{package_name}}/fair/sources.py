@@ -8,6 +8,7 @@ model cards are derived from it (:mod:`.crosswalk`, :mod:`.derive`) and compared
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,16 +69,42 @@ class Record:
     text: str = field(default="", repr=False)
 
 
+_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def conflict_problem(text: str) -> str | None:
+    """Say where a text holds the conflict markers of a merge (``<<<<<<<`` or ``>>>>>>>`` at
+    the start of a line, as git and `copier update` write them; ``=======`` alone can be a
+    Markdown underline); None if none."""
+    match = _CONFLICT.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return (
+        f"holds unresolved conflict markers from a merge or `copier update` (line {line}: "
+        f"'{match.group(0)}'): keep the lines you want and delete the marker lines"
+    )
+
+
 def _read_text(root: Path, name: str) -> str | None:
+    """The text of the file `name` under `root`; None when absent.
+
+    Raises:
+        SourceError: unreadable, not UTF-8, or holding merge conflict markers.
+    """
     path = root / name
     if not path.is_file():
         return None
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise SourceError(name, f"cannot be read ({error.strerror})") from error
     except UnicodeDecodeError as error:
         raise SourceError(name, f"is not UTF-8 text (byte {error.start})") from error
+    problem = conflict_problem(text)
+    if problem:
+        raise SourceError(name, problem)
+    return text
 
 
 def _load_yaml(text: str, name: str) -> Any:

@@ -29,7 +29,7 @@ _MAX_MESSAGE = 160
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """Return the official CFF 1.2.0 JSON schema shipped with this package."""
-    text = resources.files(__package__).joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+    text = resources.files(__package__).joinpath("schemas").joinpath(SCHEMA_FILE).read_text("utf-8")
     return dict(json.loads(text))
 
 
