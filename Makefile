@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CFF_VENV := .venv-cffconvert
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast test-full bench bench-pipeline bench-features bench-metadata clean
+.PHONY: help venv demo test test-fast test-full bench bench-pipeline bench-features bench-metadata bench-compare clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,9 @@ bench-features: $(BIN)/copier ## Time `make features` on Dask: 1x/4x/16x input, 
 
 bench-metadata: $(BIN)/copier ## Time make metadata's derivation and check on the real CITATION.cff corpus
 	$(BIN)/python bench/bench_metadata.py
+
+bench-compare: $(BIN)/copier ## Ours against somesy, HERMES and cffconvert on the CFF corpus (see its docstring)
+	$(BIN)/python bench/compare_tools.py
 
 clean: ## Remove the test environments and build outputs
 	rm -rf $(VENV) $(CFF_VENV) build .pytest_cache

@@ -258,3 +258,39 @@ def test_a_further_author_given_on_update_reaches_every_file(
     assert fair(project, "check-metadata").returncode == 0
     assert fair(project, "derive").stdout.startswith("up to date")
     assert not list(project.rglob("*.rej")), list(project.rglob("*.rej"))
+
+
+def test_the_readme_recipe_for_authors_and_funding_works(tmp_path: Path) -> None:
+    """The generated README's recipe, followed as written: its author snippet appended to
+    CITATION.cff, its grant and funding snippets added, then `make metadata` and the check."""
+    dst = generate(tmp_path / "p", domain="life-science", **FIRST)
+    readme = (dst / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Authors, funding and other metadata", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    entity = section.split("(an entity): `", 1)[1].split("`", 1)[0]
+    citation = dst / "CITATION.cff"
+    head, rest = citation.read_text(encoding="utf-8").split("\nversion: ", 1)
+    added = "\n".join(line[2:] for line in snippet.splitlines()) + "\n" + entity + "\n"
+    citation.write_text(head + "\n" + added + "version: " + rest, encoding="utf-8")
+    grant = json.loads(section.split('as\n  `"grants": ', 1)[1].split("`", 1)[0])
+    funding = json.loads(section.split('as\n  `"funding": ', 1)[1].split("`", 1)[0])
+    for name, key, value in (
+        (".zenodo.json", "grants", grant),
+        ("codemeta.json", "funding", funding),
+    ):
+        path = dst / name
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data[key] = value
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    derived = fair(dst, "derive")
+    assert derived.returncode == 0, derived.stdout
+    check = fair(dst, "check-metadata")
+    assert check.returncode == 0, check.stdout
+    project = tomllib.loads((dst / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert [a["name"] for a in project["authors"]] == [
+        "Anna van der Berg",
+        "Jan de Vries Jr.",
+        "CMS Collaboration",
+    ]
+    assert json.loads((dst / ".zenodo.json").read_text(encoding="utf-8"))["grants"] == grant
+    assert json.loads((dst / "codemeta.json").read_text(encoding="utf-8"))["funding"] == funding
