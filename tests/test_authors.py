@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import COPIER, GIT_ID, TEMPLATE, commit_all, generate, git, run, update
+from helpers import COPIER, TEMPLATE, commit_all, generate, git, run, update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 MORE = [
     {
@@ -294,3 +296,66 @@ def test_the_readme_recipe_for_authors_and_funding_works(tmp_path: Path) -> None
     ]
     assert json.loads((dst / ".zenodo.json").read_text(encoding="utf-8"))["grants"] == grant
     assert json.loads((dst / "codemeta.json").read_text(encoding="utf-8"))["funding"] == funding
+
+
+# Any list of further authors is either refused at the question, naming more_authors, or gives a
+# project whose metadata passes the full check (jsonschema) with nothing left to derive.
+NAMES = st.one_of(
+    st.sampled_from(
+        ["Anna", "van der", "O'Brien", "Łukasiewicz-Ñúñez", "李", "No", "null", "", " x", "a: b"]
+    ),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    st.booleans(),
+    st.integers(),
+    st.none(),
+)
+CONTACT = {
+    "orcid": st.sampled_from(["0000-0002-1825-0097", "https://orcid.org/0000-0002-1694-233X",
+                              "0000-0002-1825-0098", "x"]),
+    "email": st.sampled_from(["a@b.org", "a@b", "jose@uv.es"]),
+    "website": st.sampled_from(["https://atlas.cern", "atlas.cern", "https://x.org/\u00e9"]),
+}  # fmt: skip
+PERSON = st.fixed_dictionaries(
+    {},
+    optional={
+        "given-names": NAMES,
+        "name-particle": NAMES,
+        "family-names": NAMES,
+        "name-suffix": NAMES,
+        "affiliation": NAMES,
+        **CONTACT,
+    },
+)
+ENTITY = st.fixed_dictionaries({"name": NAMES}, optional=CONTACT)
+MORE_AUTHORS = st.one_of(
+    st.lists(st.one_of(PERSON, ENTITY), max_size=4),
+    st.sampled_from(["Anna Berg", {"name": "CMS"}, [["x"]], [{"given_names": "x"}]]),
+)
+
+
+@pytest.mark.full
+def test_any_further_authors_are_refused_or_give_a_passing_project(tmp_path: Path) -> None:
+    counts = {"refused": 0, "generated": 0}
+
+    @settings(max_examples=40, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+    @given(MORE_AUTHORS)
+    def holds(value: Any) -> None:
+        dst = tmp_path / f"p{sum(counts.values())}"
+        try:
+            generate(dst, domain="generic", ml_framework="none", more_authors=value)
+        except ValueError as error:
+            assert str(error).startswith("Validation error for question 'more_authors'"), error
+            assert not dst.exists()
+            counts["refused"] += 1
+            return
+        check = fair(dst, "check-metadata", "--json")
+        report = json.loads(check.stdout)
+        assert check.returncode == 0, [f for f in report["findings"] if f["severity"] == "error"]
+        assert "wrote" not in fair(dst, "derive").stdout
+        cff = yaml.safe_load((dst / "CITATION.cff").read_text(encoding="utf-8"))
+        assert len(cff["authors"]) == 1 + len(value)
+        counts["generated"] += 1
+
+    holds()
+    assert counts["refused"] and counts["generated"], counts

@@ -119,7 +119,9 @@ def test_a_failed_check_after_copy_into_a_new_folder_keeps_every_generated_file(
     dst = tmp_path / "analysis"
     proc = _copy(template, dst)
     assert proc.returncode != 0
-    assert "CITATION.cff: license: 'Unicode-3.0' is not an SPDX licence" in proc.stdout + proc.stderr
+    assert (
+        "CITATION.cff: license: 'Unicode-3.0' is not an SPDX licence" in proc.stdout + proc.stderr
+    )
     assert "Traceback" not in proc.stderr
     kept = tmp_path / "analysis.unchecked"
     assert f"is kept in {kept}" in proc.stderr

@@ -98,7 +98,7 @@ BAD = [
     ("version", "latest", "not a PEP 440 version", "0.1.0"),
     ("version", "1.2.3+cern.7", "local version label '+cern.7'", "0.1.0"),
     ("code_doi", "10.5281/zenodo.123#4", '"#", which a DOI in CITATION.cff cannot hold', "10.5281"),
-    ("data_doi", "10.1000/o'brien", "\"'\", which a DOI", "doi.org page"),
+    ("data_doi", "10.1000/o'brien", '"\'", which a DOI', "doi.org page"),
     ("repository_url", "https://github.com/me/\U0001f600", "cannot hold as is", "%C3%A9"),
     ("keywords", "physics, ML, physics", "lists 'physics' 2 times", "each keyword once"),
     ("repository_url", "github.com/me/x", "not a web address", "https://"),
@@ -257,7 +257,10 @@ GOOD_AUTHORS = [
     [],
     None,
     [{"given-names": "Jan", "name-particle": "de", "family-names": "Vries"}],
-    [{"name": "CMS Collaboration"}, {"name": "ATLAS Collaboration", "website": "https://atlas.cern"}],
+    [
+        {"name": "CMS Collaboration"},
+        {"name": "ATLAS Collaboration", "website": "https://atlas.cern"},
+    ],
     [
         {
             "given-names": "José",
@@ -274,7 +277,7 @@ GOOD_AUTHORS = [
 BAD_AUTHORS = [
     ("Anna van der Berg", "more_authors must be a YAML list", "[{given-names: Anna"),
     ({"name": "CMS"}, "must be a YAML list", "[]"),
-    (["CMS Collaboration"], "more_authors[0] \"CMS Collaboration\" is not a person", "{name: ...}"),
+    (["CMS Collaboration"], 'more_authors[0] "CMS Collaboration" is not a person', "{name: ...}"),
     ([{"given_names": "Jan", "family-names": "V"}], "key 'given_names'", "given-names"),
     ([{"name": "CMS", "affiliation": "CERN"}], "key 'affiliation', which a CFF entity", "name"),
     ([{"affiliation": "CERN"}], "more_authors[0] has no name", "given-names and family-names"),
