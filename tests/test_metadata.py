@@ -101,6 +101,27 @@ def top(field: str, value: Any) -> Callable[[dict[str, Any]], None]:
 # (rule, bad edit, field named in the error, words of the error, good twin)
 RULES = [
     (
+        "orcid-lower-case-x",
+        author("orcid", "https://orcid.org/0000-0002-1694-233x"),
+        "authors[0].orcid",
+        "upper-case 'X'",
+        author("orcid", "https://orcid.org/0000-0002-1694-233X"),
+    ),
+    (
+        "invisible-character",
+        author("family-names", "Berg\u200b"),
+        "authors[0].family-names",
+        "invisible character U+200B (zero width space)",
+        author("family-names", "Berg"),
+    ),
+    (
+        "right-to-left-override",
+        top("title", "Higgs \u202eanalysis"),
+        "title",
+        "U+202E (right-to-left override)",
+        top("title", "Higgs analysis"),
+    ),
+    (
         "orcid-checksum",
         author("orcid", "https://orcid.org/0000-0002-1825-0098"),
         "authors[0].orcid",
@@ -541,3 +562,23 @@ def test_a_person_with_a_bad_email_is_not_read_as_an_entity(project: Path) -> No
     found = errors(report)
     assert found and all(field == "authors[0].email" for _, field, _ in found), found
     assert not any("not a key" in message for _, _, message in found)
+
+
+@pytest.mark.parametrize("name", ["CITATION.cff", "pyproject.toml", "codemeta.json", ".zenodo.json"])
+def test_conflict_markers_left_by_an_update_are_named(project: Path, name: str) -> None:
+    path = project / name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3:3] = ["<<<<<<< before updating\n", "x\n", "=======\n", "y\n", ">>>>>>> after updating\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
+    code, report = check(project)
+    assert code == 1
+    assert (name, "", True) in {
+        (f["file"], f["field"], "conflict markers" in f["message"] and "(line 4:" in f["message"])
+        for f in report["findings"]
+    }, errors(report)
+    derived = derive(project)
+    assert "conflict markers" in derived.stdout, derived.stdout
+    if name != "pyproject.toml":  # a conflicted pyproject.toml is left alone; the rest derives
+        assert derived.returncode == 1
+        assert before == {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}

@@ -4,6 +4,7 @@ project's Python rules (one specification, two runtimes)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import sys
@@ -104,7 +105,9 @@ BAD = [
     ("repository_url", "github.com/me/x", "not a web address", "https://"),
     ("project_name", "", "project_name is empty", "single-line"),
     ("project_name", "two\nlines", "single line", "remove the line breaks"),
-    ("author_given_names", "yes", "yes/no", "as printed on a paper"),
+    ("author_given_names", "Anna\u200b", "invisible control character", "type the text again"),
+    ("author_family_names", "Berg\u202e", "invisible control character", "type the text again"),
+    ("repository_url", "http://github.com/me/x", "uses http://", "'https://github.com/me/x'"),
     ("author_family_names", "Curie1", "do not belong in a name", "as printed on a paper"),
     ("author_affiliation", " CERN", "leading or trailing spaces", "remove them"),
     ("keywords", "physics,,ml", "empty entry", "single commas"),
@@ -139,6 +142,10 @@ GOOD = [
     ("author_given_names", "José María"),
     ("author_family_names", "O'Neill"),
     ("author_family_names", "王"),
+    ("author_family_names", "No"),  # a Korean surname (노)
+    ("author_family_names", "Null"),
+    ("author_given_names", "True"),
+    ("author_orcid", "0000-0002-1694-233x"),  # written upper-case in CITATION.cff
     ("keywords", "particle physics, machine learning"),
 ]
 
@@ -174,7 +181,7 @@ URLS += ["https://example.org/caf\u00e9", "https://b\u00fccher.de/", "https://x.
         ("author_orcid", RULES.orcid_problem, ORCIDS),
         ("code_doi", RULES.doi_problem, DOIS),
         ("author_email", RULES.email_problem, EMAILS),
-        ("repository_url", RULES.url_problem, URLS),
+        ("repository_url", functools.partial(RULES.url_problem, https_only=True), URLS),
         ("version", RULES.version_problem, VERSIONS),
     ],
     ids=["orcid", "doi", "email", "url", "version"],
@@ -315,3 +322,53 @@ def test_bad_further_authors_are_refused_naming_the_entry(
     assert what in message, message
     assert example in message, message
     assert "\n" not in message
+
+
+INVISIBLE = ["Anna", "An\u200bna", "Anna\u00ad", "\u202eanna", "An\u2060na", "Anna\ufeff", "a\x07"]
+INVISIBLE += ["Ann\u200fa", "Jos\u00e9", "Zo\u00eb", "Anna\u00a0Maria"]
+
+
+@pytest.mark.parametrize("value", INVISIBLE)
+def test_names_with_invisible_characters_are_refused_by_both_runtimes(value: str) -> None:
+    jinja_valid = "invisible" not in validate("author_given_names", value)
+    assert jinja_valid == (RULES.printable_problem(value) is None), value
+
+
+SLUGS = [
+    ("Ökologie der Böden", "okologie-der-boden"),
+    ("Étude des leptons", "etude-des-leptons"),
+    ("Łódź Straße Æsir", "lodz-strasse-aesir"),
+    ("Nguyễn Thị Minh Khai", "nguyen-thi-minh-khai"),
+    ("Søren Kierkegaard's ML", "soren-kierkegaard-s-ml"),
+    ("李小龍", "fair-analysis"),
+]
+
+
+@pytest.mark.parametrize(("name", "slug"), SLUGS)
+def test_the_slug_default_transliterates_accented_letters(name: str, slug: str) -> None:
+    default = ENV.from_string(QUESTIONS["project_slug"]["default"]).render(project_name=name)
+    assert default == slug
+    assert validate("project_slug", default) == ""
+
+
+def test_the_transliteration_table_is_the_unicode_rule() -> None:
+    """includes/ascii.jinja: NFKD without combining marks, plus ICU Latin-ASCII for the letters
+    that do not decompose, for every letter of U+00C0-U+024F and U+1E00-U+1EFF."""
+    import unicodedata
+
+    module = ENV.get_template("includes/ascii.jinja").module
+    table = module.latin
+    special = {"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "þ": "th", "ı": "i"}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(cp)
+        if not unicodedata.category(char).startswith("L"):
+            assert char not in table
+            continue
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if plain.isascii() and plain.isalpha():
+            assert table[char] == plain, char
+        elif char in special:
+            assert table[char] == special[char], char
+    assert all(v.isascii() and v.isalpha() for v in table.values())

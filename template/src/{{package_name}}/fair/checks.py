@@ -41,6 +41,8 @@ PLACEHOLDER_EMAIL_DOMAINS = ("@example.org", "@example.com", "@example.net")
 
 FIX_CITATION = f"edit {CITATION}, then run `make metadata` and `make check-metadata`"
 FIX_DERIVED = f"run `make metadata` to write it from {CITATION}"
+#: The keys of a CFF person or entity that hold (part of) a name.
+NAME_KEYS = ("given-names", "name-particle", "family-names", "name-suffix", "name", "affiliation")
 #: At most this many differing entries of one list are named; the rest are counted.
 MAX_LISTED = 5
 
@@ -75,9 +77,20 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     _rule(report, "doi", data.get("doi"), rules.doi_problem, FIX_CITATION)
     for key in ("repository-code", "repository", "repository-artifact", "url"):
         _rule(report, key, data.get(key), rules.url_problem, FIX_CITATION)
+    _rule(report, "title", data.get("title"), rules.printable_problem, FIX_CITATION)
+    for i, keyword in enumerate(data.get("keywords") or []):
+        _rule(report, f"keywords[{i}]", keyword, rules.printable_problem, FIX_CITATION)
     for i, author in enumerate(data.get("authors") or []):
         if not isinstance(author, dict):
             continue
+        for key in NAME_KEYS:
+            _rule(
+                report,
+                f"authors[{i}].{key}",
+                author.get(key),
+                rules.printable_problem,
+                FIX_CITATION,
+            )
         orcid = author.get("orcid")
         _rule(report, f"authors[{i}].orcid", orcid, rules.orcid_problem, FIX_CITATION)
         if (

@@ -32,6 +32,12 @@ _URL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+(?::[0-9]{1,5})?(?:/[^\s\"<>{}|\\^`]*)?$"
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Invisible characters that do not belong in a name or a title: C0/C1 controls, soft hyphen,
+#: zero-width and bidirectional marks and overrides, word joiners, line and paragraph
+#: separators, byte-order marks and non-characters (the same class as the question validators).
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+)
 
 
 def orcid_check_character(base_digits: str) -> str:
@@ -51,6 +57,11 @@ def orcid_id(value: str) -> str:
 def orcid_problem(value: str) -> str | None:
     """Check an ORCID iD (bare or as URL): format and checksum."""
     bare = orcid_id(value)
+    if not _ORCID.match(bare) and _ORCID.match(bare.upper()):
+        return (
+            f"'{value}' ends in a lower-case 'x': ORCID writes the check character as an "
+            f"upper-case 'X', e.g. '{ORCID_URL_PREFIX}{bare.upper()}'"
+        )
     if not _ORCID.match(bare):
         return (
             f"'{value}' is not an ORCID iD: write 16 digits in four groups as a URL, "
@@ -64,6 +75,25 @@ def orcid_problem(value: str) -> str | None:
             f"be '{expected}'): copy the iD again from your orcid.org profile"
         )
     return None
+
+
+def printable_problem(value: str) -> str | None:
+    """Check that a name or title holds no invisible character (a zero-width space, a
+    right-to-left override, a control character: they come in with text copied from a PDF or a
+    web page, and make two equal-looking names differ)."""
+    match = _INVISIBLE.search(value)
+    if match is None:
+        return None
+    return (
+        f"'{value}' contains the invisible character U+{ord(match.group(0)):04X} "
+        f"({_char_name(match.group(0))}): type the text again"
+    )
+
+
+def _char_name(char: str) -> str:
+    import unicodedata
+
+    return unicodedata.name(char, "a control character").lower()
 
 
 def doi_id(value: str) -> str:
@@ -108,9 +138,14 @@ def email_problem(value: str) -> str | None:
     return None
 
 
-def url_problem(value: str) -> str | None:
+def url_problem(value: str, https_only: bool = False) -> str | None:
     """Check an http(s) URL: an ASCII host name and no spaces (a URI, RFC 3986, as the CFF schema's
-    ``format: uri`` asks; a non-ASCII character must be percent-encoded)."""
+    ``format: uri`` asks; a non-ASCII character must be percent-encoded).
+
+    Args:
+        value: the address.
+        https_only: refuse ``http://`` too (a code repository: every host serves https).
+    """
     odd = next((c for c in value if not c.isascii()), None)
     if odd is not None:
         return (
@@ -118,6 +153,8 @@ def url_problem(value: str) -> str | None:
             "from the browser's address bar (it percent-encodes such characters), "
             "e.g. 'https://example.org/caf%C3%A9'"
         )
+    if https_only and value.lower().startswith("http://"):
+        return f"'{value}' uses http://: write it with https://, e.g. 'https://{value[7:]}'"
     if not _URL.match(value):
         return (
             f"'{value}' is not a web address: write it in full with https://, "
