@@ -372,3 +372,20 @@ def test_the_transliteration_table_is_the_unicode_rule() -> None:
         elif char in special:
             assert table[char] == special[char], char
     assert all(v.isascii() and v.isalpha() for v in table.values())
+
+
+@pytest.mark.parametrize(
+    ("answers", "keywords"),
+    [
+        ({"domain": "hep", "experiment": "CMS"}, "particle physics, CMS, machine learning, FAIR"),
+        ({"domain": "hep", "experiment": "FAIR"}, "particle physics, FAIR, machine learning"),
+        ({"domain": "life-science"}, "life science, machine learning, FAIR"),
+        ({"domain": "generic"}, "machine learning, FAIR"),
+    ],
+)
+def test_keywords_are_asked_after_domain_and_experiment_and_fit_them(answers, keywords) -> None:
+    order = list(QUESTIONS)
+    assert order.index("domain") < order.index("experiment") < order.index("keywords")
+    default = ENV.from_string(QUESTIONS["keywords"]["default"]).render(**answers)
+    assert default == keywords
+    assert validate("keywords", default) == ""

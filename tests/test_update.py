@@ -235,7 +235,8 @@ OLD_HYPERPARAMETERS = """\
 def test_migration_renames_hyperparameters_once_from_the_old_version(
     template_repo: Path, tmp_path: Path
 ) -> None:
-    """The 0.2.0 migration runs on the update from 0.1.0, and not on later updates."""
+    """The 0.2.0 migration renames the old settings on the update from a version that had them,
+    and changes nothing on later updates; no tag is needed (a clone of main has none)."""
     repo = template_repo
     config = repo / "template" / "config" / "pipeline.yaml.jinja"
     current = config.read_text()
@@ -244,21 +245,24 @@ def test_migration_renames_hyperparameters_once_from_the_old_version(
     # Version 0.1.0 of the template had the HistGradientBoostingClassifier settings.
     config.write_text(current.replace(block, OLD_HYPERPARAMETERS))
     commit_all(repo, "0.1.0")
-    git(repo, "tag", "-f", "0.1.0")
+    git(repo, "tag", "-d", "0.1.0")  # main alone: no tags at all
+    old = git(repo, "rev-parse", "HEAD").strip()
     config.write_text(current)
     commit_all(repo, "0.2.0")
-    git(repo, "tag", "0.2.0")
-    release(repo, "0.3.0")
+    new = git(repo, "rev-parse", "HEAD").strip()
+    readme = repo / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\n<!-- template 0.3.0 -->\n")
+    commit_all(repo, "0.3.0")
 
     project = tmp_path / "analysis"
-    copy_at(repo, project, "0.1.0")
+    copy_at(repo, project, old)
     settings = project / "config" / "pipeline.yaml"
     assert "max_iter: 200" in settings.read_text()
     edit(settings, "seed: 20260101", "seed: 7  # my seed")
     commit_all(project, "my seed")
     mine = settings.read_text()
 
-    proc = update(project, "--vcs-ref", "0.2.0")
+    proc = update(project, "--vcs-ref", new)
     assert proc.returncode == 0, proc.stderr
     assert "copier4fair 0.2.0 migration: config/pipeline.yaml" in proc.stdout
     text = settings.read_text()
@@ -276,7 +280,7 @@ def test_migration_renames_hyperparameters_once_from_the_old_version(
     assert hyperparameters == {"n_estimators": 200, "learning_rate": 0.1, "max_depth": 5}
     commit_all(project, "update to 0.2.0")
 
-    proc = update(project)  # to 0.3.0
+    proc = update(project, "--vcs-ref", "HEAD")  # to 0.3.0
     assert proc.returncode == 0, proc.stderr
     assert "0.2.0 migration" not in proc.stdout + proc.stderr
     assert settings.read_text() == text

@@ -9,7 +9,11 @@ renames the hyperparameters in place and leaves every other byte of the file as 
     max_leaf_nodes: L   -> max_depth: D     (the depth whose full tree has at least L leaves)
     early_stopping: ... -> n_iter_no_change: 10, or nothing when it was false
 
-Copier runs it once, on `copier update` from a version before 0.2.0 (copier.yml, _migrations).
+Copier runs it after every `copier update` of a scikit-learn project (copier.yml, _migrations),
+not gated by a version: the template reaches users from its main branch, and a clone may carry
+no tags. It detects the old state itself: a hyperparameter block with the old keys or comment is
+migrated; any other file, an already migrated one included, is left byte for byte and nothing is
+printed (idempotent).
 """
 
 from __future__ import annotations
@@ -99,8 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path: Path = args.config
     if not path.is_file():
-        print(f"copier4fair 0.2.0 migration: {path} not found, nothing to migrate")
-        return 0
+        return 0  # nothing of the user's to migrate
     text = path.read_text(encoding="utf-8")
     lines, changes, review = migrate_lines(text.splitlines(keepends=True))
     if changes:
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             "  Retrain the model with `make all`: the scikit-learn model is now a "
             "GradientBoostingClassifier."
         )
-    if review:
+    if review and changes:  # only while migrating: later, the config check names them
         print(
             f"copier4fair 0.2.0 migration: {path}: GradientBoostingClassifier has no "
             f"{', '.join(sorted(review))}: remove or replace them under model.hyperparameters",
