@@ -105,6 +105,7 @@ MODEL_PACKAGE = {
     "models/inputs.py",
     "models/validate_model.py",
     "models/model_card.py",
+    "models/card_config.py",
     "models/model_card_template.md",
 }
 
@@ -117,7 +118,8 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
     files.add("notebooks/1.0-fl-initial-data-exploration.ipynb")
     if answers["ml_framework"] != "none":
         files |= {f"src/{package}/{name}" for name in MODEL_PACKAGE}
-        files |= {"tests/test_models.py", "models/classifier/MODEL_CARD.md"}
+        files |= {"tests/test_models.py", "tests/test_model_inputs.py"}
+        files.add("models/classifier/MODEL_CARD.md")
         files |= {"config/model_card.yaml", "docs/model.md"}
         if answers["ml_framework"] == "scikit-learn":
             files |= {f"src/{package}/models/export_cpp.py", f"src/{package}/models/score.cc"}

@@ -117,7 +117,8 @@ def export(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(export, __doc__, argv, (ExportError, onnx_io.ModelInterfaceError))
+    errors = (ExportError, onnx_io.ModelInterfaceError, onnx_io.ModelFileError)
+    return run_step(export, __doc__, argv, errors)
 
 
 if __name__ == "__main__":

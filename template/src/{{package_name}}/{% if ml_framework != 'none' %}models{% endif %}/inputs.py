@@ -9,29 +9,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import MODEL_CARD_FILE, ConfigError, load_model_card_config
+from ..config import MODEL_CARD_FILE, ConfigError
 from ..data.synthetic import FEATURES, Feature
+from .card_config import INPUT_EXAMPLE, load_card_config
 
 
 def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
-    """Return one description per input column, in order; fail naming any undocumented one."""
+    """Return one description per input column, in order; fail naming any undocumented one.
+
+    Raises:
+        ConfigError: config/model_card.yaml is wrong (see card_config), or a column is
+            described neither there nor by the toy data set.
+    """
     known = {feature.name: feature for feature in FEATURES}
-    overrides = load_model_card_config(root).get("inputs") or {}
-    if not isinstance(overrides, dict):
-        raise ConfigError(f"{MODEL_CARD_FILE}: 'inputs' must map column names to unit/description")
+    overrides = load_card_config(root, require_text=False)["inputs"]
     described = []
     for name in names:
         entry = overrides.get(name)
-        if isinstance(entry, dict) and entry.get("description"):
-            described.append(
-                Feature(name, str(entry.get("unit") or ""), str(entry["description"]).strip())
-            )
+        if entry is not None:
+            described.append(Feature(name, entry["unit"], entry["description"]))
         elif name in known:
             described.append(known[name])
         else:
-            example = name + ": {unit: GeV, description: what the column measures}"
             raise ConfigError(
                 f"{MODEL_CARD_FILE}: input '{name}' is not documented; add it under 'inputs:', "
-                f"e.g.  {example}"
+                f"e.g.  {name}: {INPUT_EXAMPLE}"
             )
     return described

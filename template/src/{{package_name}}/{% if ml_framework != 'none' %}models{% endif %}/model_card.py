@@ -19,7 +19,7 @@ from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from ..config import MODEL_CARD_FILE, ConfigError, load_config, load_model_card_config
+from ..config import MODEL_CARD_FILE, load_config
 from ..data import manifest
 from ..fair.crosswalk import model_card_authors
 from ..fair.sources import HF_LICENSES, MODEL_CARD, SourceError, read_citation
@@ -34,6 +34,7 @@ from ..layout import (
 )
 from ..step import run_step
 from . import estimator, onnx_io, reference
+from .card_config import TEXT_FIELDS, load_card_config
 from .inputs import describe_inputs
 from .train_model import load_trained
 
@@ -46,14 +47,6 @@ FIGURES = {
     FEATURE_FIGURE: "Input feature distributions",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
-TEXT_FIELDS = (
-    "summary",
-    "direct_use",
-    "out_of_scope_use",
-    "limitations",
-    "recommendations",
-    "training_data",
-)
 
 
 class CardError(Exception):
@@ -87,10 +80,7 @@ def _citation_text(raw: dict[str, Any]) -> str:
 def card_text(root: Path) -> str:
     """Return the text of the model card of the project at `root`."""
     config = load_config(root)
-    texts = load_model_card_config(root)
-    missing = [name for name in TEXT_FIELDS if not str(texts.get(name) or "").strip()]
-    if missing:
-        raise ConfigError(f"{MODEL_CARD_FILE}: write the text of {', '.join(missing)}")
+    texts = load_card_config(root)
     try:
         citation = read_citation(root)
     except SourceError as error:
@@ -106,7 +96,7 @@ def card_text(root: Path) -> str:
     export_check = _read_json(layout.validation_dir / EXPORT_CHECK, "export")
     inputs = describe_inputs(root, record["features"])
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
-    datasets = [str(d) for d in texts.get("datasets") or []]
+    datasets = list(texts["datasets"])
     datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
     # Without an identifier yet, the data set is named by its CITATION.cff reference.
     datasets = datasets or [str(r["title"]) for r in data_refs if r.get("title")][:1]
@@ -121,7 +111,7 @@ def card_text(root: Path) -> str:
         license=hf_license(citation.data_license),
         library_name={"scikit-learn": "sklearn"}.get(estimator.LIBRARY, estimator.LIBRARY),
         pipeline_tag="tabular-classification",
-        tags=["tabular-classification", "onnx", "fair", *texts.get("tags", [])],
+        tags=["tabular-classification", "onnx", "fair", *texts["tags"]],
         datasets=datasets or None,
         metrics=[m for m in METRIC_NAMES if m in metrics],
         model_name=name,
@@ -179,7 +169,7 @@ def card_text(root: Path) -> str:
         export_check=export_check,
         citation=_citation_text(citation.raw),
         contact=", ".join(f"<{e}>" for e in emails if e) or developers,
-        **{field: str(texts[field]).strip() for field in TEXT_FIELDS},
+        **{field: texts[field] for field in TEXT_FIELDS},
     )
     return str(card.content).rstrip() + "\n"
 
@@ -226,7 +216,7 @@ def write_model_card(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(write_model_card, __doc__, argv, (CardError,))
+    return run_step(write_model_card, __doc__, argv, (CardError, onnx_io.ModelFileError))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import onnx
 import onnxruntime
+from google.protobuf.message import DecodeError
 from onnx import TensorProto, helper
+from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
 
 from ..layout import ONNX_FILE as ONNX_FILE  # the file name, re-exported
 
@@ -26,8 +28,76 @@ ONNX_OPSET = 18
 IR_VERSION = 10
 
 
+#: What a damaged or missing model.onnx asks for.
+EXPORT_FIX = "run `make export` again to write it"
+# What onnxruntime raises for a model it cannot load (its own exception types, not RuntimeError).
+_RUNTIME_ERRORS = (
+    ort_errors.Fail,
+    ort_errors.InvalidArgument,
+    ort_errors.InvalidGraph,
+    ort_errors.InvalidProtobuf,
+    ort_errors.NoModel,
+    ort_errors.NotImplemented,
+    ort_errors.RuntimeException,
+)
+
+
 class ModelInterfaceError(Exception):
     """The ONNX model is invalid or does not have the interface described above."""
+
+
+class ModelFileError(Exception):
+    """A model file (model.onnx, or the native model of the training library) cannot be read:
+    it is truncated or damaged, or it is not a model of the kind its name says."""
+
+
+def summary(message: str, limit: int = 160) -> str:
+    """A library's message on one line: its first sentence when it is long, at most `limit`."""
+    text = " ".join(message.split())
+    if len(text) > limit and ". " in text[:limit]:
+        text = text[: text.index(". ") + 1]
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unreadable(path: Path, what: str, fix: str, error: BaseException | str) -> ModelFileError:
+    """The one message of a model file that cannot be read.
+
+    Args:
+        path: the file.
+        what: what it should be, e.g. "ONNX model" or "scikit-learn model".
+        fix: the step that writes the file again, e.g. "run `make train` again to write it".
+        error: the library's exception (the file is damaged or truncated), or a sentence
+            saying what else is wrong (e.g. "it holds a dict").
+
+    Returns:
+        The error to raise, e.g. `models/classifier/model.onnx is not a readable ONNX model
+        (damaged or truncated: DecodeError: Error parsing message ...); run ...`.
+    """
+    if isinstance(error, BaseException):
+        text = summary(str(error))
+        detail = f"damaged or truncated: {type(error).__name__}" + (f": {text}" if text else "")
+    else:
+        detail = summary(error)
+    return ModelFileError(f"{path} is not a readable {what} ({detail}); {fix}")
+
+
+def load(path: Path) -> onnx.ModelProto:
+    """Read an .onnx file, refusing one that is damaged, truncated or no ONNX model at all.
+
+    Raises:
+        FileNotFoundError: the file is missing (the message asks for `make export`).
+        ModelFileError: the bytes are not an ONNX model (protobuf cannot parse them, or they
+            parse to an empty model, as an empty file does).
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `make export`")
+    try:
+        model = onnx.load(path)
+    except DecodeError as error:
+        raise unreadable(path, "ONNX model", EXPORT_FIX, error) from error
+    if not model.ir_version or not model.graph.node:
+        raise unreadable(path, "ONNX model", EXPORT_FIX, "it holds no graph, e.g. an empty file")
+    return model
 
 
 def signal_column(model: onnx.ModelProto, probabilities: str) -> onnx.ModelProto:
@@ -58,12 +128,22 @@ def finalise(model: onnx.ModelProto, metadata: dict[str, Any], doc: str) -> onnx
     return model
 
 
-def check(model: onnx.ModelProto, n_features: int) -> None:
-    """Run onnx.checker (full check) and verify the input and output names, types and shapes."""
+def check(model: onnx.ModelProto, n_features: int, source: Path | None = None) -> None:
+    """Run onnx.checker (full check) and verify the input and output names, types and shapes.
+
+    Args:
+        model: the model.
+        n_features: the number of input columns it must take.
+        source: the file it was read from, named in the message (None: a model in memory).
+
+    Raises:
+        ModelInterfaceError: the checker rejects the model, or its interface differs.
+    """
     try:
         onnx.checker.check_model(model, full_check=True)
     except (onnx.checker.ValidationError, onnx.shape_inference.InferenceError) as error:
-        raise ModelInterfaceError(f"onnx.checker rejects the model: {error}") from error
+        where = f"{source}: " if source else ""
+        raise ModelInterfaceError(f"{where}onnx.checker rejects the model: {error}") from error
     inputs = [(i.name, i.type.tensor_type) for i in model.graph.input]
     outputs = [(o.name, o.type.tensor_type) for o in model.graph.output]
     if [name for name, _ in inputs] != [INPUT_NAME] or [name for name, _ in outputs] != [
@@ -92,10 +172,31 @@ def json_metadata(model: onnx.ModelProto, key: str) -> Any:
     raise ModelInterfaceError(f"metadata_props has no '{key}' entry: run `make export` again")
 
 
-def session(model: onnx.ModelProto | Path) -> onnxruntime.InferenceSession:
-    """Return an onnxruntime CPU session for a model or an .onnx file."""
-    source = str(model) if isinstance(model, Path) else model.SerializeToString()
-    return onnxruntime.InferenceSession(source, providers=["CPUExecutionProvider"])
+def session(
+    model: onnx.ModelProto | Path, source: Path | None = None
+) -> onnxruntime.InferenceSession:
+    """Return an onnxruntime CPU session for a model or an .onnx file (read with `load`).
+
+    Args:
+        model: the model, or the file to read it from.
+        source: the file a model in memory was read from, named in the message.
+
+    Raises:
+        ModelFileError: the file cannot be read (see `load`).
+        ModelInterfaceError: onnxruntime cannot load the model.
+    """
+    if isinstance(model, Path):
+        model, source = load(model), model
+    try:
+        return onnxruntime.InferenceSession(
+            model.SerializeToString(), providers=["CPUExecutionProvider"]
+        )
+    except _RUNTIME_ERRORS as error:
+        where = f"{source}: " if source else ""
+        raise ModelInterfaceError(
+            f"{where}onnxruntime cannot load the model ({' '.join(str(error).split())[:300]}); "
+            f"{EXPORT_FIX}"
+        ) from error
 
 
 def run(model_session: onnxruntime.InferenceSession, x: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ from ..data.table import read_table
 from ..files import atomic_write
 from ..layout import FEATURES_FIX, Layout
 from ..step import run_step
-from . import estimator
+from . import estimator, onnx_io
 from .train_model import load_trained
 
 
@@ -42,7 +42,7 @@ def predict(root: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(predict, __doc__, argv)
+    return run_step(predict, __doc__, argv, (onnx_io.ModelFileError,))
 
 
 if __name__ == "__main__":

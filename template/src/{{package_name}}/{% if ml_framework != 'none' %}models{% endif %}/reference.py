@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -42,16 +43,32 @@ def save(
     )
 
 
+def _read_csv(path: Path, ndmin: Literal[1, 2]) -> np.ndarray:
+    """A CSV file of numbers below its header, as float32; fail naming the file."""
+    try:
+        return np.loadtxt(path, delimiter=",", skiprows=1, ndmin=ndmin, dtype=np.float32)
+    except ValueError as error:  # numpy's message names the value, not the file
+        raise ValueError(
+            f"{path} is not a table of numbers ({error}): run `make export` again"
+        ) from error
+
+
 def load(directory: Path) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Return (float32 inputs, input names, float32 expected outputs) saved by `save`."""
+    """Return (float32 inputs, input names, float32 expected outputs) saved by `save`.
+
+    Raises:
+        FileNotFoundError: a file is missing.
+        ValueError: a file is no table of numbers, or the two do not match.
+    """
     folder = directory / DIRECTORY
     paths = (folder / INPUTS_FILE, folder / OUTPUTS_FILE)
     for path in paths:
         if not path.is_file():
             raise FileNotFoundError(f"{path} is missing: run `make export`")
-    names = paths[0].read_text(encoding="utf-8").splitlines()[0].split(",")
-    x = np.loadtxt(paths[0], delimiter=",", skiprows=1, ndmin=2, dtype=np.float32)
-    expected = np.loadtxt(paths[1], delimiter=",", skiprows=1, ndmin=1, dtype=np.float32)
+    lines = paths[0].read_text(encoding="utf-8").splitlines()
+    names = lines[0].split(",") if lines else []
+    x = _read_csv(paths[0], ndmin=2)
+    expected = _read_csv(paths[1], ndmin=1)
     if len(x) != len(expected) or x.shape[1] != len(names):
         raise ValueError(f"{paths[0]} and {paths[1]} do not match: run `make export` again")
     return x, names, expected
