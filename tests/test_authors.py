@@ -112,12 +112,14 @@ def test_every_derived_file_carries_every_author_in_order(team: Path) -> None:
     refs = [r["@id"] for r in graph["./"]["author"]]
     assert [graph[r]["name"] for r in refs] == FULL
     assert [graph[r]["@type"] for r in refs] == ["Person", "Person", "Organization", "Person"]
+    block = "<!-- make metadata: {} -->{}<!-- /make metadata -->"
     card = (team / "models" / "classifier" / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "**Developed by:** " + ", ".join(FULL) in card
+    assert "**Developed by:** " + block.format("authors", ", ".join(FULL)) in card
     readme = (team / "README.md").read_text(encoding="utf-8")
-    assert "; ".join(INVERTED) + ". *My FAIR Analysis*" in readme
+    cited = "; ".join(INVERTED) + " *My FAIR Analysis*, version 0.1.0."  # 'Jr.' ends the names
+    assert block.format("citation", cited) in readme
     datasheet = (team / "data" / "README.md").read_text(encoding="utf-8")
-    assert "Created by: " + ", ".join(FULL) + "." in datasheet
+    assert "Created by: " + block.format("authors", ", ".join(FULL)) in datasheet
 
 
 def _cli_copy(dst: Path, *options: str, template: Path = TEMPLATE) -> Path:
@@ -294,6 +296,10 @@ def test_the_readme_recipe_for_authors_and_funding_works(tmp_path: Path) -> None
         "Jan de Vries Jr.",
         "CMS Collaboration",
     ]
+    readme = (dst / "README.md").read_text(encoding="utf-8")
+    assert "van der Berg, Anna; de Vries, Jan, Jr.; CMS Collaboration. *My FAIR" in readme
+    datasheet = (dst / "data" / "README.md").read_text(encoding="utf-8")
+    assert "Anna van der Berg, Jan de Vries Jr., CMS Collaboration<!--" in datasheet
     assert json.loads((dst / ".zenodo.json").read_text(encoding="utf-8"))["grants"] == grant
     assert json.loads((dst / "codemeta.json").read_text(encoding="utf-8"))["funding"] == funding
 

@@ -28,6 +28,8 @@ COMMON = {
     ".pre-commit-config.yaml",
     ".zenodo.json",
     "CITATION.cff",
+    "CHANGELOG.md",
+    "CONTRIBUTING.md",
     "LICENSE",
     "Makefile",
     "README.md",

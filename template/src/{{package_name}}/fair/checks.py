@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import archives, crosswalk, rules
-from .cff import dois
+from .cff import dois, licenses
 from .findings import Report
 from .sources import (
     CITATION,
@@ -24,6 +24,7 @@ from .sources import (
     ZENODO,
     Record,
     SourceError,
+    block_paths,
     model_card_paths,
     read_citation,
     read_codemeta,
@@ -108,6 +109,7 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
         _rule(
             report, f"authors[{i}].website", author.get("website"), rules.url_problem, FIX_CITATION
         )
+    _check_orcids_unique(data, report)
     for i, ident in enumerate(data.get("identifiers") or []):
         if isinstance(ident, dict) and ident.get("type") == "doi":
             _rule(
@@ -133,6 +135,26 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
             report, f"references[{i}].license", ref.get("license"), rules.spdx_problem, FIX_CITATION
         )
         _rule(report, f"references[{i}].url", ref.get("url"), rules.url_problem, FIX_CITATION)
+
+
+def _check_orcids_unique(data: dict[str, Any], report: Report) -> None:
+    """An ORCID iD identifies one person: two authors with the same iD are an error."""
+    first: dict[str, int] = {}
+    for i, author in enumerate(data.get("authors") or []):
+        orcid = author.get("orcid") if isinstance(author, dict) else None
+        if not orcid or rules.orcid_problem(str(orcid)):
+            continue
+        bare = rules.orcid_id(str(orcid))
+        if bare in first:
+            report.error(
+                CITATION,
+                f"authors[{i}].orcid",
+                f"'{orcid}' is also the ORCID of authors[{first[bare]}]: an ORCID iD identifies "
+                "one person",
+                "give each author their own iD (orcid.org), or remove the one that is wrong",
+            )
+        else:
+            first[bare] = i
 
 
 def _check_placeholders(data: dict[str, Any], report: Report) -> None:
@@ -323,6 +345,16 @@ def _check_zenodo(cff: dict[str, Any], record: Record, report: Report) -> None:
                 "isIdenticalTo, isVersionOf)",
                 f"correct it in {ZENODO}",
             )
+    ids = licenses(cff)
+    if len(ids) > 1:
+        report.warning(
+            ZENODO,
+            "license",
+            f"Zenodo's deposit metadata takes one licence, so it records {ids[0]} of "
+            f"{crosswalk.license_expression(ids)}",
+            f"say in the Zenodo record's description or notes that the work may be used under "
+            f"any of {', '.join(ids)}",
+        )
     for key in ("grants", "communities", "contributors"):
         if key in raw and not isinstance(raw[key], list):
             report.error(
@@ -488,4 +520,28 @@ def check_metadata(root: Path) -> Report:
             continue
         report.records[card.file] = card
         _check_model_card(cff, card, citation, report)
+    _check_blocks(root, cff, report)
     return report
+
+
+def _check_blocks(root: Path, cff: dict[str, Any], report: Report) -> None:
+    """The ``make metadata`` blocks of the README, the datasheet and the model cards (the
+    authors and the citation in their text) against CITATION.cff."""
+    for path in block_paths(root):
+        name = path.relative_to(root).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the file's own reader reports it (model cards), or it is prose only
+        current = {m["kind"]: m["body"] for m in crosswalk.BLOCK.finditer(text)}
+        filled = {
+            m["kind"]: m["body"] for m in crosswalk.BLOCK.finditer(crosswalk.fill_blocks(text, cff))
+        }
+        for kind, body in filled.items():
+            if current.get(kind) != body:
+                report.error(
+                    name,
+                    f"make metadata: {kind}",
+                    f"says {_short(current.get(kind))}, CITATION.cff gives {_short(body)}",
+                    FIX_DERIVED,
+                )

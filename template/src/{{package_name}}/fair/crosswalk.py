@@ -210,6 +210,8 @@ def rocrate_person(person: Person, entity_id: str, affiliation_id: str | None) -
         out.update(_person_names(person))
     if person.email:
         out["email"] = person.email
+    if person.website:
+        out["url"] = person.website
     if affiliation_id:
         out["affiliation"] = {"@id": affiliation_id}
     return out
@@ -489,3 +491,54 @@ def rocrate_root(data: dict[str, Any]) -> dict[str, Any]:
 def model_card_authors(data: dict[str, Any]) -> list[str]:
     """The ``authors`` of a model card's YAML header: the full names (see Person.full_name)."""
     return [p.full_name() for p in authors(data) if p.full_name()]
+
+
+# --- text blocks in Markdown files ----------------------------------------------------------
+
+#: A block of a Markdown file that `make metadata` writes: ``<!-- make metadata: KIND -->`` ...
+#: ``<!-- /make metadata -->`` (HTML comments: invisible on GitHub, GitLab and in Sphinx).
+BLOCK = re.compile(
+    r"<!-- make metadata: (?P<kind>[a-z]+) -->(?P<body>.*?)<!-- /make metadata -->", re.DOTALL
+)
+
+
+def author_line(data: dict[str, Any]) -> str:
+    """The authors for running text, in order: 'Anna van der Berg, Jan de Vries, CMS
+    Collaboration' (the model card's 'Developed by', the datasheet's 'Created by')."""
+    return ", ".join(model_card_authors(data))
+
+
+def citation_line(data: dict[str, Any]) -> str:
+    """A reference to the work for a README, from CITATION.cff.
+
+    Returns:
+        'Family, Given; ...; Entity. *Title*, version V. https://doi.org/DOI': inverted names as
+        in a reference list (see Person.inverted_name), the title in italics, the version and
+        the DOI where CFF has them.
+    """
+    names = "; ".join(p.inverted_name() for p in authors(data) if p.inverted_name())
+    stop = "" if names.endswith(".") else "."  # 'Vries, Jan, Jr.' ends its own sentence
+    text = f"{names}{stop} *{_text(data.get('title')) or ''}*"
+    version = _text(data.get("version"))
+    if version:
+        text += f", version {version}"
+    text += "."
+    found = dois(data)
+    if found and found[0].field == "doi":
+        text += f" {DOI_URL}{found[0].value}"
+    return text
+
+
+def fill_blocks(text: str, data: dict[str, Any]) -> str:
+    """`text` with each ``make metadata`` block set from CITATION.cff: ``authors`` (see
+    :func:`author_line`) and ``citation`` (see :func:`citation_line`); a block of another kind,
+    and everything outside the blocks, is returned as it was."""
+    makers = {"authors": author_line, "citation": citation_line}
+
+    def fill(match: re.Match[str]) -> str:
+        maker = makers.get(match["kind"])
+        if maker is None:
+            return match.group(0)
+        return f"<!-- make metadata: {match['kind']} -->{maker(data)}<!-- /make metadata -->"
+
+    return BLOCK.sub(fill, text)

@@ -3,7 +3,9 @@
 CITATION.cff is the one file the user edits; it is never written here. From it this writes
 codemeta.json, .zenodo.json, the ``[project]`` metadata of pyproject.toml (with tomlkit: the
 user's formatting, comments and other tables are kept), the ``authors`` of each model card's
-YAML header where the header has them, and ro-crate-metadata.json where the project has one.
+YAML header where the header has them, ro-crate-metadata.json where the project has one, and
+the ``<!-- make metadata: authors|citation -->`` blocks of README.md, data/README.md and the
+model cards (:func:`.crosswalk.fill_blocks`).
 The values come from :mod:`.crosswalk`, the same mappers the checker compares with. Keys the
 derived formats have and CFF lacks (Zenodo grants, communities, related_identifiers, CodeMeta
 funding, contributors, any unknown key) are kept as the user wrote them.
@@ -32,6 +34,7 @@ from .sources import (
     ROCRATE,
     ZENODO,
     SourceError,
+    block_paths,
     conflict_problem,
     model_card_paths,
     read_citation,
@@ -330,11 +333,16 @@ def derive(root: Path) -> Derived:
     graph = crate.get("@graph") if crate else None
     if isinstance(graph, list) and any(isinstance(e, dict) and e.get("@id") == "./" for e in graph):
         _write(root, ROCRATE, json_text(derive_rocrate(crate or {}, cff), sort_keys=False), done)
-    for path in model_card_paths(root):
+    cards = set(model_card_paths(root))
+    for path in block_paths(root):
         name = path.relative_to(root).as_posix()
         before = path.read_text(encoding="utf-8")
-        after = derive_model_card(before, cff)
+        after = crosswalk.fill_blocks(before, cff)
+        if path in cards:
+            after = derive_model_card(after, cff)
+        if after == before and not crosswalk.BLOCK.search(before) and path not in cards:
+            continue  # prose only: nothing of it is derived
         _write(root, name, after, done)
-        if after != before:
+        if after != before and path in cards:
             _rerecord(path, before)
     return done

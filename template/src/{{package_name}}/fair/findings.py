@@ -33,13 +33,19 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     records: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def _add(self, finding: Finding) -> None:
+        """Record a finding once: a second identical one (e.g. the same rule reached by two
+        branches of the schema) would only repeat a line."""
+        if finding not in self.findings:
+            self.findings.append(finding)
+
     def error(self, file: str, field_: str, message: str, fix: str) -> None:
         """Record an error: invalid metadata."""
-        self.findings.append(Finding("error", file, field_, message, fix))
+        self._add(Finding("error", file, field_, message, fix))
 
     def warning(self, file: str, field_: str, message: str, fix: str) -> None:
         """Record a warning: a placeholder or a missing identifier to add before publishing."""
-        self.findings.append(Finding("warning", file, field_, message, fix))
+        self._add(Finding("warning", file, field_, message, fix))
 
     @property
     def errors(self) -> list[Finding]:

@@ -33,10 +33,12 @@ _URL = re.compile(
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Invisible characters that do not belong in a name or a title: C0/C1 controls, soft hyphen,
-#: zero-width and bidirectional marks and overrides, word joiners, line and paragraph
+#: zero-width space, bidirectional marks and overrides, word joiners, line and paragraph
 #: separators, byte-order marks and non-characters (the same class as the question validators).
+#: The zero-width non-joiner and joiner (U+200C, U+200D) are allowed: Persian and Indic names
+#: are typed with them.
 _INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
 )
 
 
@@ -146,12 +148,14 @@ def url_problem(value: str, https_only: bool = False) -> str | None:
         value: the address.
         https_only: refuse ``http://`` too (a code repository: every host serves https).
     """
+    if value != value.strip():
+        return f"'{value}' has leading or trailing spaces: remove them"
     odd = next((c for c in value if not c.isascii()), None)
     if odd is not None:
         return (
             f"'{value}' contains {odd!r}, which a web address cannot hold as is: copy the address "
-            "from the browser's address bar (it percent-encodes such characters), "
-            "e.g. 'https://example.org/caf%C3%A9'"
+            "from the browser's address bar (it writes such characters as %C3%A9 in a path and "
+            "as xn--... in a host name), e.g. 'https://example.org/caf%C3%A9'"
         )
     if https_only and value.lower().startswith("http://"):
         return f"'{value}' uses http://: write it with https://, e.g. 'https://{value[7:]}'"
@@ -163,12 +167,18 @@ def url_problem(value: str, https_only: bool = False) -> str | None:
     return None
 
 
-def version_problem(value: str) -> str | None:
+def version_problem(value: str, normal_form: bool = False) -> str | None:
     """Check a release version as Python packaging needs it: a public PEP 440 version.
 
     Semantic Versions with a pre-release of PEP 440's kinds are PEP 440 versions too
     ('1.0.0-rc.1' is read as 1.0.0rc1). A local version ('+...') is refused: PyPI and Zenodo's
     GitHub integration publish public versions only.
+
+    Args:
+        value: the version as written.
+        normal_form: refuse a version not written in PEP 440's normal form ('v1.0', '01.0',
+            '1.0.0-rc.1'), which pip would install under another string than the one cited
+            (the question ``version``; a CITATION.cff is only warned about other problems).
 
     Raises:
         ImportError: ``packaging`` is not installed (it comes with pip and Copier).
@@ -186,6 +196,11 @@ def version_problem(value: str) -> str | None:
         return (
             f"'{value}' has a local version label '+{parsed.local}', which PyPI refuses: "
             f"write {example}"
+        )
+    if normal_form and str(parsed) != value:
+        return (
+            f"'{value}' is installed by pip as '{parsed}', so the cited and the installed "
+            f"versions would differ: write '{parsed}' (PEP 440's normal form)"
         )
     return None
 

@@ -30,6 +30,8 @@ ZENODO = ".zenodo.json"
 PYPROJECT = "pyproject.toml"
 MODEL_CARD = "MODEL_CARD.md"
 ROCRATE = "ro-crate-metadata.json"
+#: Markdown files with blocks `make metadata` writes (crosswalk.BLOCK), besides the model cards.
+BLOCK_FILES = ("README.md", "data/README.md")
 
 #: Licence names of the Hugging Face Hub that are not the SPDX identifier in lower case.
 HF_LICENSES = {"odbl": "ODbL-1.0", "pddl": "PDDL-1.0"}
@@ -232,6 +234,13 @@ def read_pyproject(root: Path) -> Record | None:
         raise SourceError(PYPROJECT, f"is not valid TOML: {error}") from error
     project = data.get("project")
     return Record(file=PYPROJECT, raw=project if isinstance(project, dict) else {})
+
+
+def block_paths(root: Path) -> list[Path]:
+    """Return the Markdown files that hold ``make metadata`` blocks: the README, the datasheet
+    and the model cards, those that exist."""
+    named = [root / name for name in BLOCK_FILES if (root / name).is_file()]
+    return named + model_card_paths(root)
 
 
 def model_card_paths(root: Path) -> list[Path]:

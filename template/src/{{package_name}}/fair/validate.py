@@ -84,7 +84,12 @@ def _message(error: Any) -> str:
     if validator == "enum":
         return f"{_short(error.instance)} is not one of the values CFF allows here"
     if validator == "type":
-        return f"{_short(error.instance)} is not of type {error.validator_value!r}"
+        hint = ""
+        if isinstance(error.instance, bool) or error.instance is None:
+            hint = " (YAML reads an unquoted yes, no, on, off, true, false or null so: quote it)"
+        elif isinstance(error.instance, (int, float)) and error.validator_value == "string":
+            hint = " (YAML reads an unquoted number so: quote it)"
+        return f"{_short(error.instance)} is not of type {error.validator_value!r}{hint}"
     if validator == "minLength":
         return "must not be empty"
     if validator == "minItems":
