@@ -56,6 +56,8 @@ COMMON = {
     "tests/test_data.py",
     "tests/test_files.py",
     "tests/test_features.py",
+    "tests/test_inputs_config.py",
+    "tests/test_inputs_tables.py",
     "tests/test_metadata.py",
 }
 PACKAGE = {

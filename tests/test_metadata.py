@@ -404,7 +404,7 @@ FILLED = {
     "repository_url": "https://gitlab.cern.ch/zoe/hbb",
     "license": "Apache-2.0",
     "keywords": "Higgs, b-tagging",
-    "version": "1.2.0-rc.1",
+    "version": "1.2.0rc1",
 }
 
 

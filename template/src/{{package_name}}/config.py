@@ -1,8 +1,20 @@
-"""Load the pipeline configuration (config/pipeline.yaml) with the project's paths."""
+"""Load the pipeline configuration (config/pipeline.yaml) with the project's paths.
+
+The whole file is checked when it is read, before a step does any work: every section and key
+must be one the pipeline knows (a misspelt key is named with the nearest known one), every
+required key must be there, and every value must have the right type and range. A wrong file
+gives one `ConfigError` naming the file, the key, what is wrong and the fix. A setting of your
+own code goes into `SCHEMA` below, so that it is checked like the others.
+"""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import json
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +23,226 @@ import yaml
 
 CONFIG_FILE = Path("config") / "pipeline.yaml"
 MODEL_CARD_FILE = Path("config") / "model_card.yaml"
+#: Larger YAML files or more aliases than this are refused unread (a settings file is small;
+#: nested aliases can expand a small file into gigabytes).
+MAX_YAML_BYTES = 1 << 20
+MAX_YAML_ALIASES = 100
+#: `data.source`: 'synthetic', a URL, or a pooch DOI address (doi:10.5281/zenodo.1/events.csv).
+SOURCE_PATTERN = re.compile(r"^(https?://\S+|ftp://\S+|doi:10\.\d{4,9}/\S+/[^/\s]+)$")
+#: `data.sha256`: the output of `sha256sum`.
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+#: The table formats of `data.raw_file` (data/table.py reads them).
+TABLE_SUFFIXES = (".csv", ".parquet")
+#: The smallest `data.n_events` the seeded generator accepts.
+MIN_EVENTS = 2
 
 
 class ConfigError(Exception):
     """The configuration file is missing or a field is wrong."""
+
+
+def _text(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "is not a text"
+    return None
+
+
+def _integer(value: object) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**32:
+        return "is not a whole number from 0 to 4294967295"
+    return None
+
+
+def _at_least(minimum: int) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            what = "a positive whole number" if minimum == 1 else f"a whole number >= {minimum}"
+            return f"is not {what}"
+        return None
+
+    return check
+
+
+def _fraction(value: object) -> str | None:
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not 0 < number < 1:
+        return "is not a number between 0 and 1 (both excluded)"
+    return None
+
+
+def _path(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "is not a relative path"
+    return None
+
+
+def _table_path(value: object) -> str | None:
+    if _path(value):
+        return _path(value)
+    if Path(str(value)).suffix not in TABLE_SUFFIXES:
+        return f"does not name a table: it must end in {' or '.join(TABLE_SUFFIXES)}"
+    return None
+
+
+def _source(value: object) -> str | None:
+    if value == "synthetic" or (isinstance(value, str) and SOURCE_PATTERN.match(value)):
+        return None
+    return "is not 'synthetic', an https:// URL or a DOI address"
+
+
+def _sha256(value: object) -> str | None:
+    if value in (None, "") or (isinstance(value, str) and SHA256_PATTERN.match(value)):
+        return None
+    return "is not 64 lower-case hexadecimal digits (the output of `sha256sum`)"
+
+
+def _mapping(value: object) -> str | None:
+    if value is not None and not isinstance(value, dict):
+        return "is not a mapping of settings"
+    return None
+
+
+def _names(value: object) -> str | None:
+    if _mapping(value):
+        return "is not a mapping of settings (name: value, one a line)"
+    bad = [str(key) for key in value or {} if not isinstance(key, str)]  # type: ignore[union-attr]
+    return f"has a setting name that is not a text: {', '.join(bad)}" if bad else None
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of config/pipeline.yaml: how its value is checked, and a right example."""
+
+    check: Callable[[object], str | None]
+    example: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of config/pipeline.yaml and its keys."""
+
+    keys: dict[str, Key]
+    required: bool = True
+
+
+#: Every section and key the pipeline reads. `data.ntuples` (ROOT files) is checked in detail by
+#: data/partitions.py, `model.hyperparameters` by the training step (they depend on the library).
+SCHEMA: dict[str, Key | Section] = {
+    "seed": Key(_integer, "seed: 20260101"),
+    "data": Section(
+        {
+            "source": Key(_source, "source: synthetic", required=False),
+            "sha256": Key(_sha256, "sha256: <the 64 digits sha256sum prints>", required=False),
+            "n_events": Key(_at_least(MIN_EVENTS), "n_events: 20000", required=False),
+            "signal_fraction": Key(_fraction, "signal_fraction: 0.3", required=False),
+            "raw_file": Key(_table_path, "raw_file: data/raw/events.csv"),
+            "ntuples": Key(_mapping, "ntuples: {tree: events, samples: [...]}", required=False),
+        }
+    ),
+    "features": Section(
+        {
+            "test_fraction": Key(_fraction, "test_fraction: 0.25"),
+            "processed_dir": Key(_path, "processed_dir: data/processed"),
+        }
+    ),
+    "dask": Section(
+        {
+            "n_workers": Key(_at_least(1), "n_workers: 2", required=False),
+            "partition_size": Key(_at_least(1), "partition_size: 10000", required=False),
+            "worker_timeout": Key(_at_least(1), "worker_timeout: 600", required=False),
+        },
+        required=False,
+    ),
+    "model": Section(
+        {
+            "name": Key(_text, "name: classifier"),
+            "dir": Key(_path, "dir: models/classifier"),
+            "hyperparameters": Key(_names, "hyperparameters: {max_depth: 3}", required=False),
+        },
+        required=False,
+    ),
+    "reports": Section(
+        {
+            "figures_dir": Key(_path, "figures_dir: reports/figures"),
+            "predictions_file": Key(_path, "predictions_file: reports/predictions.csv"),
+        }
+    ),
+}
+#: Keys required only with the seeded generator (`data.source: synthetic`).
+SYNTHETIC_KEYS = ("n_events", "signal_fraction")
+
+
+def _unknown(where: str, found: object, known: list[str]) -> ConfigError:
+    """The error of a key that is not a setting, with the nearest known one."""
+    near = difflib.get_close_matches(str(found), known, n=1, cutoff=0.6)
+    fix = f"rename it {near[0]}" if near else f"remove it; known here: {', '.join(known)}"
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return ConfigError(
+        f"{CONFIG_FILE}: {where}{found}: is not a setting of the pipeline{hint}. Fix: {fix} "
+        f"(a setting of your own code goes into SCHEMA in src/{__package__}/config.py)"
+    )
+
+
+def _shown(value: object) -> str:
+    """A value as the message quotes it: texts quoted, the rest as YAML/JSON writes it."""
+    return repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def _check_keys(name: str, values: dict[str, Any], keys: dict[str, Key]) -> None:
+    for key in values:
+        if key not in keys:
+            raise _unknown(f"{name}.", key, list(keys))
+    synthetic = values.get("source", "synthetic") == "synthetic"
+    for key, spec in keys.items():
+        needed = spec.required or (name == "data" and synthetic and key in SYNTHETIC_KEYS)
+        if key not in values:
+            if needed:
+                raise ConfigError(
+                    f"{CONFIG_FILE}: {name}.{key}: is missing. Fix: add it under `{name}:`, "
+                    f"e.g. {spec.example}"
+                )
+            continue
+        problem = spec.check(values[key])
+        if problem:
+            raise ConfigError(
+                f"{CONFIG_FILE}: {name}.{key}: {_shown(values[key])} {problem}. Fix: write e.g. "
+                f"{spec.example}"
+            )
+
+
+def check(data: dict[str, Any]) -> None:
+    """Check the parsed configuration against `SCHEMA`.
+
+    Args:
+        data: the mapping read from config/pipeline.yaml.
+
+    Raises:
+        ConfigError: the first unknown or missing key, or wrong value, with its fix.
+    """
+    for name in data:
+        if name not in SCHEMA:
+            raise _unknown("", name, list(SCHEMA))
+    for name, spec in SCHEMA.items():
+        if isinstance(spec, Key):
+            problem = "is missing" if name not in data else spec.check(data[name])
+            if problem:
+                shown = "" if name not in data else f"{_shown(data[name])} "
+                raise ConfigError(
+                    f"{CONFIG_FILE}: {name}: {shown}{problem}. Fix: write e.g. {spec.example}"
+                )
+            continue
+        values = data.get(name)
+        if values is None and not spec.required:
+            continue
+        if not isinstance(values, dict):
+            state = "is missing" if name not in data else f"is {_shown(values)}, not a mapping"
+            example = next(iter(spec.keys.values())).example
+            raise ConfigError(
+                f"{CONFIG_FILE}: {name}: {state}. Fix: write the section `{name}:` with its "
+                f"settings indented below it, e.g. `{name}:` then `  {example}`"
+            )
+        _check_keys(name, values, spec.keys)
 
 
 @dataclass(frozen=True)
@@ -25,14 +253,25 @@ class Config:
     data: dict[str, Any]
 
     def section(self, name: str) -> dict[str, Any]:
-        """Return one section of the file (e.g. 'data'), or fail naming it."""
+        """Return one section of the file (e.g. 'data'), or fail naming it.
+
+        Raises:
+            ConfigError: the section is missing or not a mapping.
+        """
         value = self.data.get(name)
         if not isinstance(value, dict):
-            raise ConfigError(f"{CONFIG_FILE}: section '{name}' is missing or not a mapping")
+            raise ConfigError(
+                f"{CONFIG_FILE}: {name}: is missing or not a mapping. Fix: write the section "
+                f"`{name}:` with its settings indented below it"
+            )
         return value
 
     def setting(self, section: str, key: str, default: int) -> int:
-        """A positive integer of a section that may be left out (e.g. dask.n_workers)."""
+        """A positive integer of a section that may be left out (e.g. dask.n_workers).
+
+        Raises:
+            ConfigError: the section is not a mapping or the value not a positive integer.
+        """
         values = self.data.get(section)
         if values is None:
             values = {}
@@ -41,46 +280,142 @@ class Config:
         value = values.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ConfigError(
-                f"{CONFIG_FILE}: '{section}.{key}' must be a positive integer, e.g. {default}"
+                f"{CONFIG_FILE}: {section}.{key}: {_shown(value)} is not a positive whole "
+                f"number. Fix: write e.g. {key}: {default}"
             )
         return value
 
     def path(self, section: str, key: str) -> Path:
-        """Return a path of the configuration, resolved against the project folder."""
+        """Return a path of the configuration, resolved against the project folder.
+
+        Raises:
+            ConfigError: the value is missing or not a path.
+        """
         value = self.section(section).get(key)
         if not isinstance(value, str) or not value:
-            raise ConfigError(f"{CONFIG_FILE}: '{section}.{key}' must be a relative path")
+            raise ConfigError(
+                f"{CONFIG_FILE}: {section}.{key}: is not a relative path. Fix: write the path "
+                "relative to the project folder"
+            )
         return self.root / value
 
     @property
     def seed(self) -> int:
-        """The random seed of every step."""
+        """The random seed of every step.
+
+        Raises:
+            ConfigError: the seed is not a whole number.
+        """
         seed = self.data.get("seed")
-        if not isinstance(seed, int):
-            raise ConfigError(f"{CONFIG_FILE}: 'seed' must be an integer, e.g. seed: 1234")
-        return seed
+        if _integer(seed):
+            raise ConfigError(
+                f"{CONFIG_FILE}: seed: {_shown(seed)} {_integer(seed)}. Fix: write e.g. seed: 1234"
+            )
+        return int(seed)  # type: ignore[arg-type]
+
+    def fraction(self, section: str, key: str) -> float:
+        """A number between 0 and 1 (e.g. features.test_fraction).
+
+        Raises:
+            ConfigError: the value is missing or not between 0 and 1.
+        """
+        value = self.section(section).get(key)
+        if _fraction(value):
+            raise ConfigError(
+                f"{CONFIG_FILE}: {section}.{key}: {_shown(value)} {_fraction(value)}. Fix: write "
+                f"e.g. {key}: 0.25"
+            )
+        return float(value)  # type: ignore[arg-type]
 
     def sha256(self) -> str:
         """The sha256 of the configuration file, recorded with the outputs."""
         return hashlib.sha256((self.root / CONFIG_FILE).read_bytes()).hexdigest()
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key written twice in one mapping (it keeps the last)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, (str, int, float)):
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' is written twice", key_node.start_mark
+                )
+            seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _unique_mapping,  # type: ignore[arg-type]
+)
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's error on one line: where, what, and the fix."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    parts = (getattr(error, "context", None), getattr(error, "problem", None))
+    what = ": ".join(str(part) for part in parts if part) or " ".join(str(error).split())
+    if "written twice" in what:
+        return f"{where}{what}. Fix: keep one of them (YAML would silently use the last)"
+    return (
+        f"{where}{what}. Fix: correct it there (indent by spaces, a space after every colon, "
+        "quote a text holding ': ' or '#'), or restore the file from git"
+    )
+
+
 def _load_mapping(path: Path) -> dict[str, Any]:
+    """Read a YAML file holding a mapping.
+
+    Raises:
+        ConfigError: the file is missing, too large, not valid YAML (or a key is written twice,
+            or it holds too many aliases), or not a mapping.
+    """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ConfigError(
+                f"{path}: is {size} bytes, more than a settings file needs ({MAX_YAML_BYTES}). "
+                "Fix: restore it from git"
+            )
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as error:
         raise ConfigError(f"{path} is missing: restore it from git") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text ({error.reason} at byte {error.start}). Fix: save it "
+            "as UTF-8"
+        ) from error
+    try:
+        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text))
+        if aliases > MAX_YAML_ALIASES:
+            raise ConfigError(
+                f"{path}: uses {aliases} YAML aliases (*name), more than {MAX_YAML_ALIASES}. "
+                "Fix: write the values out"
+            )
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader
     except yaml.YAMLError as error:
-        raise ConfigError(f"{path} is not valid YAML: {error}") from error
+        raise ConfigError(f"{path} is not valid YAML: {_yaml_problem(error)}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must contain a mapping of sections")
     return data
 
 
 def load_config(root: Path | str = ".") -> Config:
-    """Read config/pipeline.yaml below `root`."""
+    """Read and check config/pipeline.yaml below `root`.
+
+    Raises:
+        ConfigError: the file is missing, not valid YAML, or a key or value is wrong (`check`).
+    """
     root = Path(root)
-    return Config(root=root, data=_load_mapping(root / CONFIG_FILE))
+    data = _load_mapping(root / CONFIG_FILE)
+    check(data)
+    return Config(root=root, data=data)
 
 
 def load_model_card_config(root: Path | str = ".") -> dict[str, Any]:

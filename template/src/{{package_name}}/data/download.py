@@ -5,16 +5,19 @@
 the expected checksum. The file is downloaded into data/raw/.download/ and moved to its final
 name only when it is complete and its checksum matches: an interrupted download leaves nothing
 under the final name, and a file with the wrong checksum is kept aside in data/raw/.rejected/
-for inspection.
+for inspection. Before it is moved into place, the file must be what `check` accepts (the
+table of the declared format with its columns, see table.check_table): a web page answered
+with status 200 instead of the file is kept aside there too, never recorded as raw data.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
+from collections.abc import Callable
 from pathlib import Path
 
+from ..config import CONFIG_FILE, SHA256_PATTERN, SOURCE_PATTERN, ConfigError
 from ..files import replace
 from ..layout import DOWNLOAD_DIR
 from .manifest import ChecksumError, sha256_of
@@ -23,8 +26,6 @@ STAGING = DOWNLOAD_DIR
 #: pooch's temporary files while it downloads (tempfile.NamedTemporaryFile in the staging folder).
 POOCH_TEMPORARY = "tmp"
 REJECTED = ".rejected"
-SOURCE_PATTERN = re.compile(r"^(https?://\S+|ftp://\S+|doi:10\.\d{4,9}/\S+/[^/\s]+)$")
-SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
 
 class DownloadError(Exception):
@@ -32,21 +33,55 @@ class DownloadError(Exception):
 
 
 def check_source(source: str, sha256: str | None) -> None:
-    """Fail with a fix if `source` is not a URL or DOI address, or `sha256` is malformed."""
+    """Fail with a fix if `source` is not a URL or DOI address, or `sha256` is malformed.
+
+    Raises:
+        ConfigError: naming data.source or data.sha256 of config/pipeline.yaml.
+    """
     if not SOURCE_PATTERN.match(source):
-        raise ValueError(
-            f"config/pipeline.yaml: data.source '{source}' must be 'synthetic', an https:// URL "
-            "or a DOI address such as doi:10.5281/zenodo.1234567/events.csv"
+        raise ConfigError(
+            f"{CONFIG_FILE}: data.source: {source!r} is not 'synthetic', an https:// URL or a "
+            "DOI address. Fix: write e.g. source: doi:10.5281/zenodo.1234567/events.csv"
         )
     if sha256 is not None and not SHA256_PATTERN.match(sha256):
-        raise ValueError(
-            f"config/pipeline.yaml: data.sha256 '{sha256}' must be 64 lower-case hexadecimal "
-            "digits (the output of `sha256sum`)"
+        raise ConfigError(
+            f"{CONFIG_FILE}: data.sha256: {sha256!r} is not 64 lower-case hexadecimal digits. "
+            "Fix: write the output of `sha256sum` of the file"
         )
 
 
-def download(source: str, destination: Path, sha256: str | None) -> str:
-    """Download `source` to `destination` (which must not exist); return the file's sha256."""
+def _reject(fetched: Path, destination: Path) -> Path:
+    """Keep a refused download aside in data/raw/.rejected/ for inspection; return its path."""
+    rejected = destination.parent / REJECTED / destination.name
+    rejected.parent.mkdir(parents=True, exist_ok=True)
+    replace(fetched, rejected)
+    with contextlib.suppress(OSError):  # other downloads may still be staged there
+        fetched.parent.rmdir()
+    return rejected
+
+
+def download(
+    source: str,
+    destination: Path,
+    sha256: str | None,
+    check: Callable[[Path], object] | None = None,
+) -> str:
+    """Download `source` to `destination` (which must not exist); return the file's sha256.
+
+    Args:
+        source: an https:// (or http://, ftp://) URL or a pooch DOI address.
+        destination: the raw file to write.
+        sha256: the expected checksum, or None for a first download that cannot be verified.
+        check: called with the complete download before it is moved into place; it raises
+            TableError for a file that is not the table it should be.
+
+    Raises:
+        FileExistsError: `destination` exists.
+        ConfigError: `source` or `sha256` is malformed.
+        DownloadError: the download failed; nothing was written.
+        ChecksumError: the download has another sha256; it is kept aside in data/raw/.rejected.
+        TableError: `check` refused the download; it is kept aside in data/raw/.rejected.
+    """
     import pooch  # here, not above: `make clean` and the lock's clean-up need no pooch
 
     if destination.exists():
@@ -56,7 +91,7 @@ def download(source: str, destination: Path, sha256: str | None) -> str:
     staging.mkdir(parents=True, exist_ok=True)
     partial = staging / destination.name
     partial.unlink(missing_ok=True)
-    logging.getLogger("pooch").setLevel(logging.WARNING)
+    pooch.get_logger().setLevel(logging.WARNING)  # not "Use this value as known_hash"
     try:
         fetched = Path(
             pooch.retrieve(
@@ -71,14 +106,24 @@ def download(source: str, destination: Path, sha256: str | None) -> str:
         ) from error
     digest = sha256_of(fetched)
     if sha256 is not None and digest != sha256:
-        rejected = destination.parent / REJECTED / destination.name
-        rejected.parent.mkdir(parents=True, exist_ok=True)
-        replace(fetched, rejected)
+        rejected = _reject(fetched, destination)
         raise ChecksumError(
             f"{source} has sha256 {digest}, expected {sha256} (data.sha256 in "
             f"config/pipeline.yaml); the download is kept aside in {rejected} and {destination} "
             "was not written: check the source and the checksum"
         )
+    if check is not None:
+        from .table import TableError  # here: `make clean` and the lock need no numpy
+
+        try:
+            check(fetched)
+        except TableError as error:
+            rejected = _reject(fetched, destination)
+            raise error.noting(
+                f"it was downloaded from {source} and is kept aside in {rejected}; "
+                f"{destination} was not written nor recorded",
+                shown_as=(fetched, destination),
+            ) from error
     replace(fetched, destination)
     with contextlib.suppress(OSError):  # other downloads may still be staged there
         staging.rmdir()

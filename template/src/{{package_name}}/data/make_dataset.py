@@ -10,6 +10,10 @@ A raw file without a manifest entry (the manifest was deleted, or a run was stop
 writing the file and recording it) is recorded only where it is proven to be the intended file:
 it matches `data.sha256`, or the seeded generator reproduces it byte for byte. Otherwise the step
 stops and asks you to check the file and record it with `make data RECORD=1` (`--record`).
+
+Every raw table is read whole before it is recorded (data/table.py `check_table`): a download or
+a file that is not a table of the declared format (CSV or Parquet) with feature columns and a 0/1
+label, or that holds too few events of a label to split and train on, is refused with the reason.
 """
 
 from __future__ import annotations
@@ -28,13 +32,34 @@ from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
-from .table import FORMATS, write_table
+from .table import FORMATS, TableError, check_table, needed_per_label, write_table
+
+
+def _synthetic_size(config: Config) -> tuple[int, float]:
+    """(data.n_events, data.signal_fraction), checked to give enough events of each label.
+
+    Raises:
+        ConfigError: either label would get fewer events than the split needs.
+    """
+    data = config.section("data")
+    n_events, fraction = int(data["n_events"]), float(data["signal_fraction"])
+    test_fraction = config.fraction("features", "test_fraction")
+    n_signal = round(n_events * fraction)
+    needed = needed_per_label(test_fraction)
+    if min(n_signal, n_events - n_signal) < needed:
+        raise ConfigError(
+            f"{CONFIG_FILE}: data.n_events: {n_events} events with data.signal_fraction "
+            f"{fraction:g} give {n_signal} labelled 1 and {n_events - n_signal} labelled 0; the "
+            f"classifier needs at least {needed} of each label (one to train, one to test at "
+            f"features.test_fraction {test_fraction:g}). Fix: write e.g. n_events: 20000"
+        )
+    return n_events, fraction
 
 
 def _synthetic(config: Config, path: Path) -> np.ndarray:
     """Write the seeded toy data set of `config` to `path`; return its labels."""
-    data = config.section("data")
-    x, y = generate(int(data["n_events"]), float(data["signal_fraction"]), config.seed)
+    n_events, fraction = _synthetic_size(config)
+    x, y = generate(n_events, fraction, config.seed)
     write_table(path, x, y, [f.name for f in FEATURES])
     return y
 
@@ -55,6 +80,19 @@ def proven(config: Config, raw: Path) -> str | None:
     return None
 
 
+def _check_raw(config: Config, raw: Path) -> None:
+    """Read a raw table whole before it is recorded (`check_table`), naming what to do.
+
+    Raises:
+        TableError: it is not a table the features step can use; nothing is recorded.
+    """
+    try:
+        rows, signal = check_table(raw, config.fraction("features", "test_fraction"))
+    except TableError as error:
+        raise error.noting(f"{raw} was not recorded") from error
+    print(f"checked {raw}: {rows} rows, {signal} labelled 1")
+
+
 def check_existing(config: Config, raw: Path, record: bool) -> str:
     """Check an existing raw file against its manifest, recording it if it has no entry and it
     is proven, or whatever its entry says if `record` is set (the user checked it); return its
@@ -62,6 +100,7 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
 
     Raises:
         ChecksumError: the file differs from its entry, or has none and is not proven.
+        TableError: a file to be recorded is not a table the features step can use.
     """
     entries = manifest.read_manifest(raw.parent / manifest.MANIFEST_NAME)
     if raw.name in entries and not record:
@@ -77,6 +116,7 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
                 f"it is the intended data, then record it with `{RECORD_HINT}`"
             ),
         )
+    _check_raw(config, raw)
     digest = manifest.record(raw)
     print(f"recorded {raw} in its manifest ({reason}), sha256 {digest[:12]}...")
     return digest
@@ -88,6 +128,14 @@ def make_dataset(root: Path, record: bool = False) -> Path:
     Args:
         root: the project folder.
         record: record an existing raw file without a manifest entry (the user checked it).
+
+    Raises:
+        ConfigError: config/pipeline.yaml is wrong (config.py), or the source and raw_file differ
+            in format.
+        ChecksumError: a raw file differs from its manifest entry, or has none and is unproven.
+        TableError: a raw table to be recorded (downloaded, or without its entry) is not a table
+            of features and a 0/1 label with enough events of each label.
+        DownloadError: the download failed.
     """
     config = load_config(root)
     data = config.section("data")
@@ -106,10 +154,16 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         if suffix in FORMATS and suffix != raw.suffix:
             raise ConfigError(
                 f"{CONFIG_FILE}: data.source is a '{suffix}' file but data.raw_file "
-                f"({raw}) is named '{raw.suffix}': name raw_file with '{suffix}'"
+                f"({raw}) is named '{raw.suffix}'. Fix: name raw_file with '{suffix}'"
             )
         expected = data.get("sha256") or None
-        digest = download(str(source), raw, str(expected) if expected else None)
+        test_fraction = config.fraction("features", "test_fraction")
+        digest = download(
+            str(source),
+            raw,
+            str(expected) if expected else None,
+            check=lambda path: check_table(path, test_fraction),
+        )
         manifest.record(raw)
         print(f"downloaded {raw} from {source}, sha256 {digest}")
         if expected is None:

@@ -9,8 +9,11 @@ row groups.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +28,28 @@ PARQUET_MAGIC = b"PAR1"
 #: Rows per Parquet row group written here: small enough that even the toy table splits into
 #: several Dask partitions (a partition takes whole row groups), large enough to compress well.
 ROW_GROUP_ROWS = 1_000
+#: Rows read at a time when a whole table is checked (`check_table`).
+CHECK_ROWS = 100_000
+
+
+class TableError(ValueError):
+    """A table is not feature columns and a 0/1 label column of numbers (wrong format, header,
+    cell, label, or too few events of a label)."""
+
+    def noting(self, note: str, shown_as: tuple[Path, Path] | None = None) -> TableError:
+        """The same error with `note` added before its fix, and the file `shown_as[0]` named
+        `shown_as[1]` (e.g. a staged download by its final name)."""
+        message = str(self)
+        if shown_as is not None:
+            message = message.replace(str(shown_as[0]), str(shown_as[1]))
+        what, sep, fix = message.partition(". Fix: ")
+        return TableError(f"{what}; {note}{sep}{fix}")
 
 
 def _suffix(path: Path) -> str:
     """The table format named by the file name."""
     if path.suffix not in FORMATS:
-        raise ValueError(
+        raise TableError(
             f"{path}: unknown table format '{path.suffix}'; use one of {', '.join(FORMATS)}"
         )
     return path.suffix
@@ -43,9 +62,9 @@ def _format(path: Path) -> str:
         looks_parquet = stream.read(4) == PARQUET_MAGIC
     if looks_parquet != (suffix == ".parquet"):
         actual = "Parquet" if looks_parquet else "not Parquet"
-        raise ValueError(
-            f"{path}: the file is {actual} but named '{suffix}'; name it to match its content "
-            "(data.raw_file in config/pipeline.yaml)"
+        raise TableError(
+            f"{path}: the file is {actual} but named '{suffix}'. Fix: name it to match its "
+            "content (data.raw_file in config/pipeline.yaml)"
         )
     return suffix
 
@@ -76,20 +95,102 @@ def _require(path: Path) -> str:
     return _format(path)
 
 
-def columns(path: Path) -> list[str]:
-    """The column names of a table, checked to hold the label column."""
-    if _require(path) == ".parquet":
-        header = list(pq.read_schema(path).names)
-    else:
-        with path.open("rb") as stream:
-            first = stream.readline()
-        try:
-            header = first.decode("utf-8").strip().split(",")
-        except UnicodeDecodeError as error:
-            raise ValueError(f"{path}: the header line is not UTF-8 text ({error})") from error
+def _csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file's first line (a UTF-8 byte-order mark is dropped).
+
+    Raises:
+        TableError: the file is a web page, or its first line is not UTF-8 text.
+    """
+    with path.open("rb") as stream:
+        first = stream.readline()
+    if not first:
+        raise TableError(
+            f"{path}: is empty (0 bytes). Fix: write the table (its first line the column names, "
+            f"one of them '{LABEL}'), or check the address it was downloaded from"
+        )
+    if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
+        raise TableError(
+            f"{path}: is an HTML or XML page, not a CSV table (a download address that answers "
+            "with a web page, e.g. a landing or login page). Fix: use the address of the file "
+            "itself (on Zenodo the link of the file, ending in ?download=1)"
+        )
+    try:
+        line = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as error:
+        raise TableError(
+            f"{path}: line 1: the header is not UTF-8 text ({error.reason} at byte "
+            f"{error.start}). Fix: save the table as UTF-8 (a spreadsheet's 'CSV UTF-8')"
+        ) from error
+    return [name.strip() for name in next(csv.reader([line]), [])]
+
+
+def _check_header(path: Path, header: list[str]) -> list[str]:
+    """The header, checked: named, unique columns, a label column and at least one feature.
+
+    Raises:
+        TableError: a column has no name or a name twice, or there is no label or no feature.
+    """
+    if header == [""] or not header:
+        raise TableError(
+            f"{path}: line 1: the header is empty. Fix: write the column names, comma-separated, "
+            f"on the first line, one of them '{LABEL}'"
+        )
     if LABEL not in header:
-        raise ValueError(f"{path}: no '{LABEL}' column (0 or 1 per row); found {header}")
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+            hint = " (the header is one column: is the file separated by ';' or tabs?)"
+        raise TableError(
+            f"{path}: no '{LABEL}' column (0 or 1 per row); found {header}{hint}. Fix: save the "
+            f"table comma-separated with a '{LABEL}' column"
+        )
+    unnamed = [str(number) for number, name in enumerate(header, 1) if not name]
+    if unnamed:
+        raise TableError(
+            f"{path}: line 1: column {', '.join(unnamed)} has no name (a trailing comma?). Fix: "
+            "name every column, or remove the empty ones"
+        )
+    twice = sorted(name for name, count in Counter(header).items() if count > 1)
+    if twice:
+        raise TableError(
+            f"{path}: the column name {', '.join(repr(n) for n in twice)} appears more than once. "
+            "Fix: give every column its own name"
+        )
+    if len(header) < 2:
+        raise TableError(
+            f"{path}: only the '{LABEL}' column, no feature. Fix: add the feature columns"
+        )
     return header
+
+
+def columns(path: Path) -> list[str]:
+    """The column names of a table, checked: unique, named, with a label and a feature column.
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: the file is not the table its name says, or its header is wrong.
+    """
+    if _require(path) == ".parquet":
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as error:
+            raise TableError(
+                f"{path}: is not a readable Parquet file ({error}). Fix: download or write it again"
+            ) from error
+        header = _check_header(path, [str(name) for name in schema.names])
+        for field in schema:
+            kind = field.type
+            if not (
+                pa.types.is_integer(kind)
+                or pa.types.is_floating(kind)
+                or pa.types.is_boolean(kind)
+                or pa.types.is_decimal(kind)
+            ):
+                raise TableError(
+                    f"{path}: column '{field.name}' holds {kind}, not numbers. Fix: convert it "
+                    "to numbers (e.g. categories to 0/1 columns) or drop it"
+                )
+        return header
+    return _check_header(path, _csv_header(path))
 
 
 def parts(path: Path, rows: int) -> list[tuple[int, int]]:
@@ -97,8 +198,13 @@ def parts(path: Path, rows: int) -> list[tuple[int, int]]:
 
     CSV: byte offsets of line starts after the header (one pass over the file). Parquet: row
     numbers at row-group boundaries, so a part never decodes a row group another part reads.
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: it is not the table its name says, or its header is wrong (`columns`).
     """
-    if _require(path) == ".parquet":
+    columns(path)
+    if path.suffix == ".parquet":
         metadata = pq.ParquetFile(path).metadata
         bounds, offset, start = [], 0, 0
         for index in range(metadata.num_row_groups):
@@ -122,51 +228,172 @@ def parts(path: Path, rows: int) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], size], strict=True))
 
 
+def _rows(path: Path, start: int, text: bytes) -> list[tuple[int, bytes]]:
+    """The rows of a CSV part that starts at byte `start`: (line number in the file, line).
+
+    Only for messages: it counts the lines before the part, reading the file up to there.
+    """
+    before = 0
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(min(1 << 20, start - stream.tell())), b""):
+            before += block.count(b"\n")
+    lines = enumerate(text.split(b"\n"), before + 1)
+    return [(number, line) for number, line in lines if line.rstrip(b"\r")]
+
+
+def _bad_cell(path: Path, start: int, text: bytes, header: list[str]) -> str:
+    """Where the first row of a CSV part that is not one number per column is, and what it holds."""
+    for number, line in _rows(path, start, text):
+        try:
+            cells = next(csv.reader([line.decode("utf-8").rstrip("\r")]))
+        except UnicodeDecodeError:
+            return f"line {number}: is not UTF-8 text"
+        if len(cells) != len(header):
+            return f"line {number}: has {len(cells)} values, the header {len(header)} columns"
+        for name, cell in zip(header, cells, strict=True):
+            if not cell.strip():
+                return f"line {number}: column '{name}' is empty"
+            try:
+                float(cell)
+            except ValueError:
+                return f"line {number}: column '{name}' holds {cell.strip()!r}, not a number"
+    return "a row is not one number per column"
+
+
 def _split(
-    path: Path, table: np.ndarray, header: list[str]
+    path: Path, table: np.ndarray, header: list[str], where: Callable[[int], str]
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     label = header.index(LABEL)
     names = header[:label] + header[label + 1 :]
     y = table[:, label]
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"{path}: the '{LABEL}' column must hold 0 or 1 in every row")
+    bad = np.flatnonzero(~np.isin(y, (0, 1)))
+    if len(bad):
+        raise TableError(
+            f"{path}: {where(int(bad[0]))}: the '{LABEL}' column holds {y[bad[0]]:g}, not 0 or 1 "
+            f"({len(bad)} such row{'s' if len(bad) > 1 else ''}). Fix: label every row 1 "
+            "(signal) or 0 (background)"
+        )
     return np.delete(table, label, axis=1), y.astype(np.int64), names
 
 
 def read_part(path: Path, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read one part given by `parts`; return (features, labels, feature names)."""
+    """Read one part given by `parts`; return (features, labels, feature names).
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: its header is wrong, a cell is not a number or a label not 0 or 1.
+    """
     header = columns(path)
     if path.suffix == ".parquet":
         parquet = pq.ParquetFile(path)
-        groups, offset = [], 0
+        groups, offset, first = [], 0, None
         for index in range(parquet.metadata.num_row_groups):
             if start <= offset < stop:
                 groups.append(index)
+                first = offset if first is None else first
             offset += parquet.metadata.row_group(index).num_rows
         part = parquet.read_row_groups(groups, columns=header)
         table = np.column_stack(
             [part.column(name).to_numpy().astype(np.float64) for name in header]
         ).reshape(-1, len(header))
+        return _split(path, table, header, lambda row: f"row {(first or 0) + row + 1}")
+    with path.open("rb") as stream:
+        stream.seek(start)
+        text = stream.read(stop - start)
+    if not text.strip():
+        table = np.empty((0, len(header)))
     else:
-        with path.open("rb") as stream:
-            stream.seek(start)
-            text = stream.read(stop - start)
-        if not text.strip():
-            table = np.empty((0, len(header)))
-        else:
-            try:
-                table = np.loadtxt(io.BytesIO(text), delimiter=",", ndmin=2, encoding="utf-8")
-            except ValueError as error:
-                raise ValueError(f"{path}: a row is not {len(header)} numbers ({error})") from error
-        table = table.reshape(-1, len(header))
-    return _split(path, table, header)
+        try:
+            table = np.loadtxt(
+                io.BytesIO(text),
+                delimiter=",",
+                ndmin=2,
+                encoding="utf-8",
+                quotechar='"',
+                comments=None,
+            )
+        except ValueError as error:  # UnicodeDecodeError too
+            raise TableError(
+                f"{path}: {_bad_cell(path, start, text, header)}. Fix: correct the row, or "
+                "remove it (a missing value is written nan: the features step drops its row)"
+            ) from error
+    table = table.reshape(-1, len(header))
+    return _split(path, table, header, lambda row: f"line {_rows(path, start, text)[row][0]}")
 
 
 def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read a whole table; return (features, labels, feature names)."""
+    """Read a whole table; return (features, labels, feature names).
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: it is not a table of numbers with 0/1 labels (`read_part`).
+    """
     if _require(path) == ".parquet":
         rows = pq.ParquetFile(path).metadata.num_rows
         return read_part(path, 0, rows)
     with path.open("rb") as stream:
         header = len(stream.readline())
     return read_part(path, header, path.stat().st_size)
+
+
+def held_out(count: int, test_fraction: float) -> int:
+    """The events of one label that go to the test table (at least one)."""
+    return max(1, round(count * test_fraction))
+
+
+def needed_per_label(test_fraction: float) -> int:
+    """The fewest events of one label that leave at least one to train and one to test."""
+    count = 2
+    while count - held_out(count, test_fraction) < 1:
+        count += 1
+    return count
+
+
+def require_trainable(
+    name: Path | str, labels: np.ndarray, test_fraction: float, dropped: int = 0
+) -> None:
+    """Fail unless `labels` hold enough events of each label to split and train on.
+
+    Args:
+        name: the table (or inputs) the labels come from, for the message.
+        labels: the 0/1 labels of the usable events.
+        test_fraction: features.test_fraction of config/pipeline.yaml.
+        dropped: events left out for missing or infinite values, for the message.
+
+    Raises:
+        TableError: a label has fewer events than `needed_per_label`.
+    """
+    counts = [int((labels == label).sum()) for label in (0, 1)]
+    needed = needed_per_label(test_fraction)
+    if min(counts) >= needed:
+        return
+    skipped = f" ({dropped} more dropped for missing or infinite values)" if dropped else ""
+    kind = "one class only" if min(counts) == 0 else "too few events"
+    raise TableError(
+        f"{name}: {kind}: {len(labels)} usable rows{skipped}, {counts[1]} labelled 1 and "
+        f"{counts[0]} labelled 0; the classifier needs at least {needed} of each label (one to "
+        f"train, one to test at features.test_fraction {test_fraction:g}). Fix: use a table "
+        "with events of both labels, enough of each"
+    )
+
+
+def check_table(path: Path, test_fraction: float, rows: int = CHECK_ROWS) -> tuple[int, int]:
+    """Read a whole table as the features step will, `rows` at a time; return (rows, signal).
+
+    Every raw table is checked so before it is recorded: format, header, a number in every
+    cell, a 0/1 label in every row, and enough events of each label to split and train on.
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: any of these checks fails.
+    """
+    labels = []
+    dropped = 0
+    for start, stop in parts(path, rows):
+        x, y, _ = read_part(path, start, stop)
+        finite = np.isfinite(x).all(axis=1)
+        dropped += int((~finite).sum())
+        labels.append(y[finite])
+    usable = np.concatenate(labels) if labels else np.empty(0, dtype=np.int64)
+    require_trainable(path, usable, test_fraction, dropped)
+    return len(usable) + dropped, int(usable.sum())

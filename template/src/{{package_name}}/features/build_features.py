@@ -19,33 +19,53 @@ import numpy as np
 
 from ..config import load_config
 from ..data import manifest, partitions
-from ..data.table import write_table
+from ..data.table import held_out, require_trainable, write_table
 from ..layout import FEATURE_FIGURE, RAW_REWRITE, Layout
 from ..step import run_step
 from ..visualization.plots import feature_distributions_figure
-from .cluster import dask_client, describe
+from .cluster import ClusterError, compute, dask_client, describe
 
 
 def stratified_split(
     y: np.ndarray, test_fraction: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (train indices, test indices) with the class balance of `y` in both parts."""
+    """Return (train indices, test indices) with the class balance of `y` in both parts.
+
+    Raises:
+        ValueError: `test_fraction` is not between 0 and 1.
+    """
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"features.test_fraction must lie between 0 and 1, not {test_fraction}")
     rng = np.random.default_rng(seed)
     train, test = [], []
     for label in np.unique(y):
         index = rng.permutation(np.flatnonzero(y == label))
-        n_test = max(1, round(len(index) * test_fraction))
+        n_test = held_out(len(index), test_fraction)
         test.append(index[:n_test])
         train.append(index[n_test:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
 
 
+def _reading(part: partitions.Partition) -> str:
+    """What the task of a partition does, for a message."""
+    unit = "bytes" if part.path.endswith(".csv") else "rows"
+    if getattr(part, "tree", None) is not None:
+        unit = "entries"
+    return f"reading {unit} {part.start}-{part.stop} of {part.path}"
+
+
 def build_features(root: Path) -> tuple[Path, Path]:
-    """Write data/processed/{train,test}.csv from the raw data; return their paths."""
+    """Write data/processed/{train,test}.csv from the raw data; return their paths.
+
+    Raises:
+        FileNotFoundError: a raw input is missing.
+        ChecksumError: a raw input differs from its manifest entry.
+        TableError: a raw table cannot be read, or holds too few events of a label to split.
+        ClusterError: a Dask worker died while it ran a task (e.g. killed for memory).
+    """
     config = load_config(root)
     layout = Layout(config)
+    test_fraction = config.fraction("features", "test_fraction")
     inputs = partitions.raw_files(config)
     for path in inputs:
         if not path.is_file():
@@ -53,7 +73,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
     with dask_client(config) as client:
         # Every input is checked against its manifest, hashed on the workers, before any read.
         absolute = [str(path.resolve()) for path in inputs]
-        digests = client.gather(client.map(partitions.checksum, absolute))
+        digests, _ = compute(client, config, partitions.checksum, absolute, "hashing {}".format)
         for path, digest in zip(inputs, digests, strict=True):
             manifest.verify(
                 path,
@@ -61,10 +81,10 @@ def build_features(root: Path) -> tuple[Path, Path]:
                 fix="run `make data` to check and record it",
                 rewrite=RAW_REWRITE,
             )
+        # The headers are read here, before any task: a wrong table stops the step at once.
         parts = partitions.plan(config)
         start = time.perf_counter()
-        futures = client.map(partitions.load, parts)
-        chunks = client.gather(futures)
+        chunks, futures = compute(client, config, partitions.load, parts, _reading)
         where = describe(client, futures)
         del futures  # the workers may drop their copies
     rows = sum(len(chunk[1]) for chunk in chunks)
@@ -73,16 +93,13 @@ def build_features(root: Path) -> tuple[Path, Path]:
     x = np.vstack([chunk[0] for chunk in chunks])
     y = np.concatenate([chunk[1] for chunk in chunks])
     finite = np.isfinite(x).all(axis=1)
-    if not finite.all():
-        print(f"dropped {int((~finite).sum())} events with missing or infinite values")
+    dropped = int((~finite).sum())
+    if dropped:
+        print(f"dropped {dropped} events with missing or infinite values")
         x, y = x[finite], y[finite]
-    if len(np.unique(y)) < 2:
-        raise ValueError(
-            f"the inputs hold {len(y)} usable events, labelled {sorted(set(y.tolist()))}: the "
-            "classifier needs events of both labels (0 and 1); check the data and its labels"
-        )
-    section = config.section("features")
-    train_idx, test_idx = stratified_split(y, float(section["test_fraction"]), config.seed)
+    source = inputs[0] if len(inputs) == 1 else f"the {len(inputs)} inputs of data.ntuples"
+    require_trainable(source, y, test_fraction, dropped)
+    train_idx, test_idx = stratified_split(y, test_fraction, config.seed)
     paths = (layout.train_table, layout.test_table)
     for path, index in zip(paths, (train_idx, test_idx), strict=True):
         write_table(path, x[index], y[index], names)
@@ -95,7 +112,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(build_features, __doc__, argv)
+    return run_step(build_features, __doc__, argv, (ClusterError,))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ a Dask configuration file), the step connects to that scheduler, e.g. one that d
 started on HTCondor or SLURM; otherwise it starts a LocalCluster of `dask.n_workers`
 single-threaded worker processes for the duration of the step. Workers of an existing cluster
 must run this package's code as it is here (checked before any task is sent).
+
+Tasks run through `compute`: an expected failure of a task (a table that cannot be read) comes
+back as one error of its own, not as the worker's "Compute Failed" log, and a worker that dies
+(killed for memory, or crashed) becomes one `ClusterError` that names the task, the memory of a
+worker and the settings to change, instead of Dask's `KilledWorker` and its hashed task key.
 """
 
 from __future__ import annotations
@@ -14,20 +19,48 @@ import importlib.util
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import dask
 from distributed import Client, Future, LocalCluster
+from distributed.scheduler import KilledWorker
 
-from ..config import Config
+from ..config import CONFIG_FILE, Config
+from ..data.partitions import partition_size
+from ..step import EXPECTED
 
 #: The package whose functions the workers run.
 PACKAGE = __name__.split(".")[0]
 DEFAULT_WORKERS = 2
 #: Seconds to wait for the first worker of an existing cluster (batch jobs may queue).
 DEFAULT_WORKER_TIMEOUT = 600
+#: The failures a task returns to the step, which reports them as one line (step.py).
+TASK_ERRORS = EXPECTED
+
+
+class ClusterError(Exception):
+    """A Dask worker died while it ran a task of the step (killed for memory, or crashed)."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """An expected failure of a task, returned instead of raised (see `compute`)."""
+
+    error: Exception
+
+
+def _guarded(function: Callable[..., Any], item: Any) -> Any:
+    """Run `function(item)` on a worker; return an expected failure instead of raising it, so
+    that the worker does not log it as "Compute Failed" with a traceback."""
+    try:
+        return function(item)
+    except TASK_ERRORS as error:
+        return _Failed(error)
 
 
 def scheduler_address() -> tuple[str, str, str] | None:
@@ -124,3 +157,94 @@ def describe(client: Client, futures: Sequence[Future]) -> str:
     kind = "a local Dask cluster" if scheduler_address() is None else "the Dask cluster"
     counts = ", ".join(f"{worker}: {n}" for worker, n in sorted(per_worker.items()))
     return f"{len(futures)} partitions on {kind} at {client.scheduler_info()['address']} ({counts})"
+
+
+def _gib(size: float) -> str:
+    return f"{size / 2**30:.1f} GiB"
+
+
+def _memory(client: Client) -> str:
+    """The memory each worker of the cluster may use, as far as Dask knows it."""
+    limits = sorted(
+        {int(w.get("memory_limit") or 0) for w in client.scheduler_info()["workers"].values()}
+    )
+    if not limits or limits == [0]:
+        return "no memory limit is set for the workers"
+    low, high = limits[0], limits[-1]
+    return (
+        f"each worker may use {_gib(high) if low in (0, high) else f'{_gib(low)} to {_gib(high)}'}"
+    )
+
+
+def killed(client: Client, config: Config, task: str) -> ClusterError:
+    """The error of a task whose workers died: what ran, the likely cause, the fix."""
+    failures = int(dask.config.get("distributed.scheduler.allowed-failures", 3)) + 1
+    local = scheduler_address() is None
+    n_workers = config.setting("dask", "n_workers", DEFAULT_WORKERS)
+    size = partition_size(config)
+    where = (
+        f"the local cluster shares this machine's memory among dask.n_workers = {n_workers}"
+        if local
+        else "set by the worker jobs of the cluster"
+    )
+    more = (
+        f"or dask.n_workers (now {n_workers}) in {CONFIG_FILE}"
+        if local
+        else f"in {CONFIG_FILE}, or start the workers with more memory each (e.g. memory in "
+        "~/.config/dask/jobqueue.yaml)"
+    )
+    times = "once" if failures == 1 else f"{failures} times"
+    return ClusterError(
+        f"a Dask worker died while {task} ({times}, Dask's KilledWorker): most likely it ran out "
+        f"of memory ({_memory(client)}; {where}), or the code it ran crashed. Fix: lower "
+        f"dask.partition_size (now {size}) {more}, so that one partition fits in a worker's "
+        "memory; then run the step again"
+    )
+
+
+class _DeathsLogged(logging.Filter):
+    """Drops the scheduler's log line of a task whose workers died (it names the hashed task
+    key); `compute` reports the failure itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "workers died while trying to run it" not in record.getMessage()
+
+
+def compute(
+    client: Client,
+    config: Config,
+    function: Callable[..., Any],
+    items: Sequence[Any],
+    describe_item: Callable[[Any], str],
+) -> tuple[list[Any], list[Future]]:
+    """Run `function` on every item on the cluster; return the results and their futures.
+
+    Args:
+        client: the client of `dask_client`.
+        config: the configuration (its dask settings are named in a message).
+        function: an importable function of this package, run on the workers.
+        items: its arguments, one task each.
+        describe_item: what a task does, for a message (e.g. 'reading rows 0-1000 of x.csv').
+
+    Raises:
+        ClusterError: a task's workers died (KilledWorker).
+        Exception: a task failed with one of step.EXPECTED; the first such error is raised.
+    """
+    futures = client.map(partial(_guarded, function), items)
+    scheduler_log, quiet = logging.getLogger("distributed.scheduler"), _DeathsLogged()
+    scheduler_log.addFilter(quiet)  # a local cluster's scheduler logs in this process
+    try:
+        results = client.gather(futures)
+    except KilledWorker as error:
+        key = getattr(error, "task", None) or (error.args[0] if error.args else None)
+        index = next((i for i, f in enumerate(futures) if f.key == key), None)
+        task = (
+            describe_item(items[index]) if index is not None else f"a task of {function.__name__}"
+        )
+        raise killed(client, config, task) from error
+    finally:
+        scheduler_log.removeFilter(quiet)
+    for result in results:
+        if isinstance(result, _Failed):
+            raise result.error
+    return results, futures
