@@ -5,7 +5,8 @@ replace that distribution; a package (package_name) with an installed import nam
 This script derives both lists from the template itself, for every `ml_framework` and `domain`
 of copier.yml:
 
-* template/requirements.txt.jinja, rendered for each combination: the exact pins;
+* template/requirements.txt.jinja, rendered for each combination: the exact pins, whatever
+  their environment markers (xgboost-cpu, and xgboost for macOS: both are reserved);
 * template/pyproject.toml.jinja, rendered for each combination: its dependencies and every
   optional extra (test, dev, docs), resolved with their own dependencies under the pins;
 * template/Makefile.jinja: what it installs into a side environment
@@ -19,8 +20,8 @@ script. The list is one for every `python_version` copier.yml offers and for Lin
 aarch64), macOS (arm64, x86_64) and Windows (x86-64): the Requires-Dist entries of every
 resolved distribution, and of the requirements themselves, are evaluated with
 `packaging.markers` for each (python_version, platform) and each requested extra, recursively;
-a distribution they bring in that nothing resolved yet (tomli and exceptiongroup for pytest on
-Python 3.10, colorama on Windows) is looked up with `pip install --dry-run --no-deps
+a distribution they bring in that nothing resolved yet (colorama for click on Windows,
+nvidia-nccl-cu12 for xgboost on Linux) is looked up with `pip install --dry-run --no-deps
 --python-version X.Y --platform TAG` for a target that needs it (its newest release that fits).
 A resolved wheel with a local version label (torch 2.13.0+cpu from this machine's wheel folder)
 may declare fewer dependencies than the release on the index (torch's CUDA ones on Linux:
@@ -91,7 +92,9 @@ STAND_INS = {
     "python_version": "3.11",
     "repository_url": "",
 }
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)$")
+#: A pin of requirements.txt: name==version, optionally with an environment marker (a name may
+#: be pinned twice, to versions or distributions for different Pythons or platforms).
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)\s*(?:;\s*(\S.*))?$")
 SIDE_ENV = re.compile(r"\$\(CFFCONVERT_ENV\)/bin/python -m pip install (.+)$", re.MULTILINE)
 
 
@@ -177,25 +180,37 @@ def render(name: str, answers: dict[str, str]) -> str:
 
 
 def pins(answers: dict[str, str]) -> dict[str, str]:
-    """The rendered requirements.txt: {pin line's name: version}; any other line is an error."""
+    """The rendered requirements.txt: {pin line's name==version: name}; any other line is an error.
+
+    Every pin counts, whatever its environment marker: the list is one for all targets.
+    """
     found = {}
     for line in render("requirements.txt.jinja", answers).splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         match = PIN.match(line)
-        if not match:
+        if not match or (match[3] and not valid_marker(match[3])):
             sys.exit(
                 f"requirements.txt.jinja {answers}: '{line}' is not an exact name==version pin"
+                " (with an optional environment marker)"
             )
-        found[match[1]] = match[2]
+        found[f"{match[1]}=={match[2]}"] = match[1]
     return found
+
+
+def valid_marker(text: str) -> bool:
+    try:
+        Marker(text)
+    except ValueError:
+        return False
+    return True
 
 
 def unpinned(answers: dict[str, str], pinned: dict[str, str]) -> set[str]:
     """pyproject.toml's dependencies that requirements.txt does not pin, and all its extras."""
     project = tomllib.loads(render("pyproject.toml.jinja", answers))["project"]
-    pinned_names = {canonical(name) for name in pinned}
+    pinned_names = {canonical(name) for name in pinned.values()}
     wanted = set()
     for text in project.get("dependencies", []):
         req = Requirement(text)
@@ -661,7 +676,7 @@ def collect(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[st
     extra: set[str] = set()
     for answers in combos:
         combo_pins = pins(answers)
-        pinned.update(f"{name}=={version}" for name, version in combo_pins.items())
+        pinned.update(combo_pins)
         extra |= unpinned(answers, combo_pins)
     wheels: list[list[Any]] = []
     for layer in layers({line: "" for line in pinned}):

@@ -564,11 +564,19 @@ def test_a_person_with_a_bad_email_is_not_read_as_an_entity(project: Path) -> No
     assert not any("not a key" in message for _, _, message in found)
 
 
-@pytest.mark.parametrize("name", ["CITATION.cff", "pyproject.toml", "codemeta.json", ".zenodo.json"])
+@pytest.mark.parametrize(
+    "name", ["CITATION.cff", "pyproject.toml", "codemeta.json", ".zenodo.json"]
+)
 def test_conflict_markers_left_by_an_update_are_named(project: Path, name: str) -> None:
     path = project / name
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[3:3] = ["<<<<<<< before updating\n", "x\n", "=======\n", "y\n", ">>>>>>> after updating\n"]
+    lines[3:3] = [
+        "<<<<<<< before updating\n",
+        "x\n",
+        "=======\n",
+        "y\n",
+        ">>>>>>> after updating\n",
+    ]
     path.write_text("".join(lines), encoding="utf-8")
     before = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
     code, report = check(project)

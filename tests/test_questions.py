@@ -176,7 +176,13 @@ URLS = ["https://a.org", "http://a.b/c?d=e", "ftp://a.org", "https://a", "https:
 VERSIONS = ["0.1.0", "1.2.3-alpha.1", "01.2.3", "1.2", "1.2.3+meta", "1.2.3-", "1.2.3-01"]
 VERSIONS += ["1.0.0-foo.bar", "1!2.0.post3.dev4", "1.0-1", "1.0.r", "V1.0RC1", " 1.0", "1.0 "]
 DOIS += ["10.5281/zenodo.1#x", "10.1000/o'x", "10.1000/a<b>", "10.1000.1/x", "10.1000/[x]\\"]
-URLS += ["https://a.org/x ", " https://a.org", "https://example.org/caf\u00e9", "https://b\u00fccher.de/", "https://x.org/\U0001f600"]
+URLS += [
+    "https://a.org/x ",
+    " https://a.org",
+    "https://example.org/caf\u00e9",
+    "https://b\u00fccher.de/",
+    "https://x.org/\U0001f600",
+]
 
 
 @pytest.mark.parametrize(

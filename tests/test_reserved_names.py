@@ -62,7 +62,6 @@ def rendered_requirements(answers: dict[str, str]) -> dict[str, str]:
     return pins
 
 
-PY310 = {"python_version": "3.10"}
 TORCH = {"ml_framework": "pytorch"}
 # question, answer, the exact clash the refusal names[, the other answers]
 CLASHES = [
@@ -80,23 +79,16 @@ CLASHES = [
     ("package_name", "onnx", "package_name 'onnx' is the import name of onnx"),
     ("package_name", "torch", "package_name 'torch' is the import name of torch"),
     ("package_name", "sklearn", "package_name 'sklearn' is the import name of scikit-learn"),
-    ("package_name", "xgboost", "package_name 'xgboost' is the import name of xgboost-cpu"),
+    ("package_name", "xgboost", "package_name 'xgboost' is the import name of xgboost and 1"),
+    ("project_slug", "xgboost", "project_slug 'xgboost' is the distribution name of xgboost"),
     ("package_name", "filelock", "package_name 'filelock' is the import name of filelock"),
     ("package_name", "google", "package_name 'google' is the import name of protobuf"),
     ("package_name", "pil", "package_name 'pil' is the import name of pillow (as 'PIL'"),
     ("package_name", "scikit_learn", "'scikit_learn' is the distribution name of scikit-learn"),
     ("package_name", "pytest", "package_name 'pytest' is the import name of pytest"),
     ("package_name", "sphinxcontrib", "is the import name of sphinxcontrib-applehelp and"),
-    # What the markers bring in elsewhere: pytest's backports on Python 3.10 (the list is one
-    # for every python_version), torch's CUDA dependencies on Linux, click's colorama on Windows.
-    ("package_name", "tomli", "package_name 'tomli' is the import name of tomli", PY310),
-    ("package_name", "tomli", "package_name 'tomli' is the import name of tomli"),
-    ("project_slug", "tomli", "project_slug 'tomli' is the distribution name of tomli", PY310),
-    ("project_slug", "tomli", "project_slug 'tomli' is the distribution name of tomli"),
-    ("package_name", "exceptiongroup", "is the import name of exceptiongroup", PY310),
-    ("package_name", "exceptiongroup", "'exceptiongroup' is the import name of exceptiongroup"),
-    ("project_slug", "exceptiongroup", "'exceptiongroup' is the distribution name of", PY310),
-    ("project_slug", "exceptiongroup", "'exceptiongroup' is the distribution name of"),
+    # What the markers bring in elsewhere: torch's CUDA dependencies on Linux (the list is one for
+    # every platform), click's colorama on Windows, xgboost on macOS (xgboost-cpu elsewhere).
     ("package_name", "triton", "package_name 'triton' is the import name of triton", TORCH),
     ("package_name", "triton", "package_name 'triton' is the import name of triton"),
     ("package_name", "nvidia", "package_name 'nvidia' is the import name of nvidia-", TORCH),
@@ -193,7 +185,7 @@ def test_the_markers_are_evaluated_for_every_python_version_and_platform() -> No
     systems = {values["platform_system"] for values, _ in GENERATOR.PLATFORMS.values()}
     assert systems == {"Linux", "Darwin", "Windows"}
     requires = [
-        'tomli>=1; python_version < "3.11"',
+        'tomli>=1; python_version < "3.12"',
         'colorama; sys_platform == "win32"',
         'triton==3.7.1; platform_system == "Linux" and python_version < "3.15"',
         'pygments>=2; extra == "docs"',
@@ -201,7 +193,7 @@ def test_the_markers_are_evaluated_for_every_python_version_and_platform() -> No
     ]
     found = GENERATOR.dependencies(requires, set())
     assert set(found) == {"tomli", "colorama", "triton", "typing-extensions"}
-    assert {python for python, _ in found["tomli"][2]} == {"3.10"}
+    assert {python for python, _ in found["tomli"][2]} == {"3.11"}
     assert {platform for _, platform in found["colorama"][2]} == {"Windows x86-64"}
     assert {platform for _, platform in found["triton"][2]} == {"Linux x86_64", "Linux aarch64"}
     assert found["typing-extensions"][2] == set(GENERATOR.targets())
