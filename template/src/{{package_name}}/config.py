@@ -76,9 +76,37 @@ def _path(value: object) -> str | None:
     return None
 
 
-def _table_path(value: object) -> str | None:
+def _inside(value: object, folders: tuple[str, ...], keep_out: tuple[str, ...] = ()) -> str | None:
+    """Why a path of the configuration is no place for it (None when it is): it must be
+    relative, stay inside the project (no '..'), lie under one of `folders` and not under one
+    of `keep_out`. Outputs so never overwrite raw data, settings, code or metadata, and
+    `make clean` never removes them."""
     if _path(value):
         return _path(value)
+    text = str(value).strip()
+    parts = Path(text).parts
+    if Path(text).is_absolute() or ".." in parts:
+        return "must be a path inside the project (relative, without '..')"
+    posix = Path(*parts).as_posix()
+
+    def under(folder: str) -> bool:
+        return posix == folder or posix.startswith(folder + "/")
+
+    if not any(under(f) and posix != f for f in folders) or any(under(k) for k in keep_out):
+        where = " or ".join(f"{f}/" for f in folders)
+        kept = f" (not {', '.join(f'{k}/' for k in keep_out)})" if keep_out else ""
+        return f"must be a path under {where}{kept}, where the pipeline keeps such files"
+    return None
+
+
+def _under(*folders: str, keep_out: tuple[str, ...] = ()) -> Callable[[object], str | None]:
+    """A path check for `SCHEMA`: see `_inside`."""
+    return lambda value: _inside(value, folders, keep_out)
+
+
+def _table_path(value: object) -> str | None:
+    if _inside(value, ("data",)):
+        return _inside(value, ("data",))
     if Path(str(value)).suffix not in TABLE_SUFFIXES:
         return f"does not name a table: it must end in {' or '.join(TABLE_SUFFIXES)}"
     return None
@@ -143,7 +171,10 @@ SCHEMA: dict[str, Key | Section] = {
     "features": Section(
         {
             "test_fraction": Key(_fraction, "test_fraction: 0.25"),
-            "processed_dir": Key(_path, "processed_dir: data/processed"),
+            "processed_dir": Key(
+                _under("data", keep_out=("data/raw", "data/external")),
+                "processed_dir: data/processed",
+            ),
         }
     ),
     "dask": Section(
@@ -157,15 +188,18 @@ SCHEMA: dict[str, Key | Section] = {
     "model": Section(
         {
             "name": Key(_text, "name: classifier"),
-            "dir": Key(_path, "dir: models/classifier"),
+            "dir": Key(_under("models"), "dir: models/classifier"),
             "hyperparameters": Key(_names, "hyperparameters: {max_depth: 3}", required=False),
         },
         required=False,
     ),
     "reports": Section(
         {
-            "figures_dir": Key(_path, "figures_dir: reports/figures"),
-            "predictions_file": Key(_path, "predictions_file: reports/predictions.csv"),
+            "figures_dir": Key(_under("reports"), "figures_dir: reports/figures"),
+            "predictions_file": Key(
+                _under("reports", "data/processed", "data/interim"),
+                "predictions_file: reports/predictions.csv",
+            ),
         }
     ),
 }

@@ -67,8 +67,11 @@ def replace(source: Path, target: Path) -> Path:
     """Move the complete file `source` to `target` (same file system) durably; return `target`.
 
     `source` is flushed to disk first and the folder after the rename, so that a crash leaves
-    either the old or the new file under the name.
+    either the old or the new file under the name. It gets the permissions `target` had, or
+    those of a new file under the umask: a temporary file (0600, tempfile's and pooch's) must
+    not make data unreadable to collaborators on a shared area.
     """
+    os.chmod(source, _mode(target))
     _fsync(source)
     os.replace(source, target)
     _fsync(target.parent)
@@ -102,7 +105,6 @@ def atomic_path(path: Path) -> Iterator[Path]:
             os.replace(temporary, path)
             _fsync(path.parent)
         else:
-            os.chmod(temporary, _mode(path))
             replace(temporary, path)
     except OSError as error:
         if error.errno in FULL and not isinstance(error, WriteError):

@@ -85,7 +85,8 @@ def run_step(
         flags: {name: help} of boolean options `--name`, passed to `step` by keyword.
 
     Returns:
-        0 on success, 1 after printing `<label>: <message>` to stderr.
+        0 on success, 1 after printing `<label>: <message>` to stderr, 130 after Ctrl-C
+        (one line: the outputs are whole or absent, see files.py).
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
@@ -104,6 +105,15 @@ def run_step(
     except (*EXPECTED, *errors) as error:
         print(f"{label}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # Ctrl-C: every output is written whole or not at all (files.py), and the next step
+        # removes what this one left staged, so one line says so (130: killed by SIGINT).
+        print(
+            "interrupted: every output of this step is as it was or complete; what it left "
+            "half-done is removed when a step next runs",
+            file=sys.stderr,
+        )
+        return 130
     finally:
         lock.release()
     return 0

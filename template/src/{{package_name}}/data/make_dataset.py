@@ -93,6 +93,35 @@ def _check_raw(config: Config, raw: Path) -> None:
     print(f"checked {raw}: {rows} rows, {signal} labelled 1")
 
 
+def _still_configured(config: Config, raw: Path, digest: str) -> None:
+    """Refuse a recorded raw file that config/pipeline.yaml no longer describes: another pinned
+    ``data.sha256`` (training on it would record false provenance). With ``source: synthetic``,
+    a file the seeded generator does not write for the current n_events, signal_fraction and
+    seed is noted, not refused: it may be the user's own table, recorded with RECORD=1.
+
+    Raises:
+        manifest.ChecksumError: the file is not the configured data; it is left as it is.
+    """
+    data: dict[str, Any] = config.section("data")
+    pinned = data.get("sha256")
+    aside = f"move {raw} aside (e.g. `mv {raw} {raw}.old`), then run `make data` again"
+    if data.get("source", "synthetic") != "synthetic":
+        if pinned and pinned != digest:
+            raise manifest.ChecksumError(
+                f"{raw} is the data recorded earlier (sha256 {digest[:12]}...), but data.sha256 "
+                f"in {CONFIG_FILE} is {str(pinned)[:12]}...: the source changed since. Fix: "
+                f"{aside} to fetch {data.get('source')}"
+            )
+        return
+    if proven(config, raw) is None:  # your own table, recorded with RECORD=1, or a stale one
+        print(
+            f"note: {raw} is not the toy data set {CONFIG_FILE} describes (data.source: "
+            "synthetic); it is used as recorded. If it should be the toy data set (n_events, "
+            f"signal_fraction or seed changed since it was written): {aside}",
+            file=sys.stderr,
+        )
+
+
 def check_existing(config: Config, raw: Path, record: bool) -> str:
     """Check an existing raw file against its manifest, recording it if it has no entry and it
     is proven, or whatever its entry says if `record` is set (the user checked it); return its
@@ -105,6 +134,7 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
     entries = manifest.read_manifest(raw.parent / manifest.MANIFEST_NAME)
     if raw.name in entries and not record:
         digest = manifest.verify(raw, rewrite=RAW_REWRITE)
+        _still_configured(config, raw, digest)
         print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
         return digest
     reason = "you confirmed it with --record" if record else proven(config, raw)

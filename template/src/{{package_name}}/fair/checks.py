@@ -61,6 +61,15 @@ def _rule(
 def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     """Check each value of CITATION.cff against its rule."""
     version = data.get("version")
+    if isinstance(version, float):
+        report.error(
+            CITATION,
+            "version",
+            f"is the unquoted number {version!r} to YAML, so a version such as 1.10 is read as "
+            "1.1 and every derived file would carry that",
+            f'quote it: version: "{version}" (or the version you meant, e.g. "1.10")',
+        )
+        version = None
     problem = rules.version_problem(str(version)) if version not in (None, "") else None
     if problem:
         report.warning(
@@ -135,6 +144,20 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
             report, f"references[{i}].license", ref.get("license"), rules.spdx_problem, FIX_CITATION
         )
         _rule(report, f"references[{i}].url", ref.get("url"), rules.url_problem, FIX_CITATION)
+
+
+def unreadable_fix(name: str) -> str:
+    """The way out for a derived file that cannot be read: `make metadata` keeps what the user
+    added to it, so it must be able to read it first; it cannot mend the file itself."""
+    if name == PYPROJECT:
+        return (
+            f"mend {name} by hand (make metadata keeps its other tables, so it cannot rewrite "
+            "it), then run `make metadata`"
+        )
+    return (
+        f"mend {name} by hand, or delete it and run `make metadata` to write it anew (keys you "
+        "added to it, such as grants or funding, are then lost)"
+    )
 
 
 def _check_orcids_unique(data: dict[str, Any], report: Report) -> None:
@@ -504,7 +527,7 @@ def check_metadata(root: Path) -> Report:
         try:
             record = reader(root)
         except SourceError as error:
-            report.error(error.file, "", error.message, FIX_DERIVED)
+            report.error(error.file, "", error.message, unreadable_fix(error.file))
             continue
         if record is None:
             if required:

@@ -25,7 +25,7 @@ from typing import Any
 from ..files import write_text
 from . import crosswalk
 from .cff import CffError, dois, licenses, load_cff
-from .checks import check_citation
+from .checks import check_citation, unreadable_fix
 from .findings import Report
 from .sources import (
     CITATION,
@@ -82,15 +82,15 @@ def _existing_json(root: Path, name: str, report: Report) -> dict[str, Any] | No
     text = path.read_text(encoding="utf-8", errors="replace")
     problem = conflict_problem(text)
     if problem:
-        report.error(name, "", problem, f"then run `make metadata` again (or delete {name})")
+        report.error(name, "", problem, unreadable_fix(name))
         return None
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        report.error(name, "", f"is not valid JSON ({error})", f"fix or delete {name}")
+        report.error(name, "", f"is not valid JSON ({error})", unreadable_fix(name))
         return None
     if not isinstance(data, dict):
-        report.error(name, "", "must contain a JSON object", f"fix or delete {name}")
+        report.error(name, "", "must contain a JSON object", unreadable_fix(name))
         return None
     return data
 

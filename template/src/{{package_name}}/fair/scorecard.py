@@ -104,11 +104,21 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _metadata_status(report: Report, files: Iterable[str]) -> tuple[Status, str]:
+    """Fail with the first error the checker found in `files`; pass when there is none."""
     errors = [f for name in files for f in report.about(name) if f.severity == "error"]
     if errors:
         first = errors[0]
-        return "fail", f"{first.file}: {first.field}: {first.message}"
+        where = f"{first.file}: {first.field}" if first.field else first.file
+        return "fail", f"{where}: {first.message}"
     return "pass", ""
+
+
+def _code_metadata_files(report: Report) -> list[str]:
+    """Every file the checker reported on that is not a model's (those are the model's F2):
+    CITATION.cff and the files derived from it, pyproject.toml and the README included."""
+    named = [CITATION, CODEMETA, ZENODO]
+    named += sorted({f.file for f in report.findings if not f.file.startswith("models/")})
+    return list(dict.fromkeys(named))
 
 
 def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
@@ -153,7 +163,7 @@ def _code_and_data(root: Path, report: Report, citation: Record) -> list[Check]:
                 f"publish the data ({archives.suggested('data')}) and add its DOI",
             )
         )
-    status, detail = _metadata_status(report, [CITATION, CODEMETA, ZENODO])
+    status, detail = _metadata_status(report, _code_metadata_files(report))
     rich = [k for k in ("title", "abstract", "authors", "keywords", "version") if raw.get(k)]
     missing = sorted({"title", "abstract", "authors", "keywords", "version"} - set(rich))
     if status == "pass" and missing:

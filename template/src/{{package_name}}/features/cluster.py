@@ -126,7 +126,12 @@ def dask_client(config: Config) -> Iterator[Client]:
             ) as cluster,
             Client(cluster) as client,
         ):
-            yield client
+            try:
+                yield client
+            except KeyboardInterrupt:
+                # Ctrl-C: the cluster is torn down mid-task; its log of that is noise.
+                logging.getLogger("distributed").setLevel(logging.CRITICAL)
+                raise
         return
     address, source, drop = existing
     timeout = config.setting("dask", "worker_timeout", DEFAULT_WORKER_TIMEOUT)
