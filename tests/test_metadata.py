@@ -122,6 +122,13 @@ RULES = [
         top("title", "Higgs analysis"),
     ),
     (
+        "unquoted-decimal-version",
+        top("version", 1.1),
+        "version",
+        "is the unquoted number 1.1 to YAML",
+        top("version", "1.10"),
+    ),
+    (
         "orcid-checksum",
         author("orcid", "https://orcid.org/0000-0002-1825-0098"),
         "authors[0].orcid",

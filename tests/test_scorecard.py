@@ -171,3 +171,26 @@ def test_the_datasheet_passes_once_answered_and_fails_without_a_section(fresh: P
     assert proc.returncode != 0
     line = _datasheet_line(result)
     assert (line["status"], line["evidence"]) == ("fail", "data/README.md: no section Uses")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("pyproject.toml", '{"a": \n', "is not valid TOML"),
+        ("README.md", None, "make metadata: citation"),
+    ],
+)
+def test_any_metadata_error_fails_the_scorecard(
+    fresh: Path, name: str, text: str | None, words: str
+) -> None:
+    """`make fair` is built on the checker: an error in any metadata file it checks is a failing
+    line (F2 code), never a pass."""
+    path = fresh / name
+    if text is None:  # a stale authors block in the README
+        path.write_text(path.read_text().replace("Lastname, Firstname", "Someone, Else"))
+    else:
+        path.write_text(text)
+    proc, result = scorecard(fresh)
+    assert proc.returncode != 0
+    f2 = next(c for c in result["checks"] if (c["principle"], c["subject"]) == ("F2", "code"))
+    assert f2["status"] == "fail" and name in f2["evidence"] and words in f2["evidence"], f2
