@@ -102,7 +102,7 @@ BAD = [
     ("version", "1.2.3+cern.7", "local version label '+cern.7'", "0.1.0"),
     ("code_doi", "10.5281/zenodo.123#4", '"#", which a DOI in CITATION.cff cannot hold', "10.5281"),
     ("data_doi", "10.1000/o'brien", '"\'", which a DOI', "doi.org page"),
-    ("repository_url", "https://github.com/me/\U0001f600", "cannot hold as is", "%C3%A9"),
+    ("repository_url", "https://github.com/me/\U0001f600", "cannot hold as is", "%C3%BC"),
     ("keywords", "physics, ML, physics", "lists 'physics' 2 times", "each keyword once"),
     ("repository_url", "github.com/me/x", "not a web address", "https://"),
     ("project_name", "", "project_name is empty", "single-line"),

@@ -133,7 +133,8 @@ def _mapping(value: object) -> str | None:
 def _names(value: object) -> str | None:
     if _mapping(value):
         return "is not a mapping of settings (name: value, one a line)"
-    bad = [str(key) for key in value or {} if not isinstance(key, str)]  # type: ignore[union-attr]
+    keys = value if isinstance(value, dict) else {}
+    bad = [str(key) for key in keys if not isinstance(key, str)]
     return f"has a setting name that is not a text: {', '.join(bad)}" if bad else None
 
 

@@ -62,11 +62,13 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     """Check each value of CITATION.cff against its rule."""
     version = data.get("version")
     if isinstance(version, float):
-        report.error(
+        # Valid CFF (the schema allows a number), but YAML reads 1.10 as 1.1: warn, as the
+        # derived files carry the number as YAML read it.
+        report.warning(
             CITATION,
             "version",
             f"is the unquoted number {version!r} to YAML, so a version such as 1.10 is read as "
-            "1.1 and every derived file would carry that",
+            "1.1 and every derived file carries what YAML read",
             f'quote it: version: "{version}" (or the version you meant, e.g. "1.10")',
         )
         version = None

@@ -155,7 +155,7 @@ def url_problem(value: str, https_only: bool = False) -> str | None:
         return (
             f"'{value}' contains {odd!r}, which a web address cannot hold as is: copy the address "
             "from the browser's address bar (it writes such characters as %C3%A9 in a path and "
-            "as xn--... in a host name), e.g. 'https://example.org/caf%C3%A9'"
+            "as xn--... in a host name), e.g. 'https://example.org/M%C3%BCnchen'"
         )
     if https_only and value.lower().startswith("http://"):
         return f"'{value}' uses http://: write it with https://, e.g. 'https://{value[7:]}'"
