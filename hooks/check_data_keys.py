@@ -32,7 +32,9 @@ def questions(template: Path) -> list[str]:
 
 
 #: The texts Copier reads as yes/no (copier._tools.cast_to_bool); '' is no.
-BOOLEAN_TEXTS = {"", "y", "yes", "t", "true", "on", "n", "no", "f", "false", "off", "~", "null", "none"}
+YES_TEXTS = {"y", "yes", "t", "true", "on"}
+NO_TEXTS = {"", "n", "no", "f", "false", "off", "~", "null", "none"}
+BOOLEAN_TEXTS = YES_TEXTS | NO_TEXTS
 
 
 def bool_questions(template: Path) -> list[str]:
