@@ -46,6 +46,29 @@ def test_an_unknown_answer_key_is_refused_with_the_nearest_question(tmp_path: Pa
     assert not (tmp_path / "p").exists()
 
 
+@pytest.mark.parametrize(("value", "refused"), [("maybe", True), ("ja", True), ("no", False)])
+def test_a_yes_no_answer_copier_would_misread_is_refused(
+    tmp_path: Path, value: str, refused: bool
+) -> None:
+    """Copier reads any text it does not know as yes: `include_docker=maybe` must not give a
+    Dockerfile silently."""
+    proc = attempt(
+        [COPIER, "copy", "--trust", "--defaults", "--vcs-ref", "HEAD", "-d",
+         f"include_docker={value}", str(TEMPLATE), str(tmp_path / "p")],
+        cwd=tmp_path,
+    )  # fmt: skip
+    if refused:
+        assert proc.returncode != 0
+        assert (
+            f"-d include_docker={value}: include_docker is a yes/no question, and Copier would "
+            f"read '{value}' as yes. Give -d include_docker=true or -d include_docker=false."
+        ) in proc.stderr
+        assert not (tmp_path / "p").exists()
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert not (tmp_path / "p" / "Dockerfile").exists()
+
+
 @pytest.mark.full
 def test_an_older_copier_is_refused_with_the_version_needed(tmp_path: Path) -> None:
     python = make_venv(tmp_path / "venv")
