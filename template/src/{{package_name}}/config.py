@@ -421,6 +421,11 @@ def _load_mapping(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as error:
         raise ConfigError(f"{path} is missing: restore it from git") from error
+    except IsADirectoryError as error:
+        raise ConfigError(
+            f"{path}: is a folder, not the settings file. Fix: move the folder away and "
+            f"restore the file from git (git checkout -- {path.name})"
+        ) from error
     except UnicodeDecodeError as error:
         raise ConfigError(
             f"{path}: is not UTF-8 text ({error.reason} at byte {error.start}). Fix: save it "
@@ -437,7 +442,11 @@ def _load_mapping(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as error:
         raise ConfigError(f"{path} is not valid YAML: {_yaml_problem(error)}") from error
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} must contain a mapping of sections")
+        raise ConfigError(
+            f"{path}: must contain a mapping of sections (name: value, one a line), not "
+            f"{'nothing' if data is None else type(data).__name__}. Fix: restore it from git "
+            f"(git checkout -- {path.name}) and edit the values there"
+        )
     return data
 
 

@@ -95,6 +95,16 @@ def _require(path: Path) -> str:
     return _format(path)
 
 
+#: The first bytes of compressed and archive files, and their names (their magic numbers).
+ARCHIVES = {
+    b"\x1f\x8b": "gzip-compressed",
+    b"PK\x03\x04": "ZIP archive",
+    b"BZh": "bzip2-compressed",
+    b"\xfd7zXZ\x00": "xz-compressed",
+    b"\x28\xb5\x2f\xfd": "Zstandard-compressed",
+}
+
+
 def _csv_header(path: Path) -> list[str]:
     """The column names of a CSV file's first line (a UTF-8 byte-order mark is dropped).
 
@@ -107,6 +117,12 @@ def _csv_header(path: Path) -> list[str]:
         raise TableError(
             f"{path}: is empty (0 bytes). Fix: write the table (its first line the column names, "
             f"one of them '{LABEL}'), or check the address it was downloaded from"
+        )
+    packed = next((kind for magic, kind in ARCHIVES.items() if first.startswith(magic)), None)
+    if packed is not None:
+        raise TableError(
+            f"{path}: is a {packed} file, not a CSV table. Fix: unpack it and point "
+            "data.source at the table itself (or publish the table uncompressed)"
         )
     if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
         raise TableError(

@@ -71,7 +71,7 @@ class Record:
     text: str = field(default="", repr=False)
 
 
-_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
+_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: [^\n]*)?$", re.MULTILINE)
 
 
 def conflict_problem(text: str) -> str | None:
