@@ -31,16 +31,24 @@ def training_record(directory: Path) -> dict[str, Any]:
     Raises:
         FileNotFoundError: the model or its record is missing.
         ChecksumError: the record belongs to another model file.
-        ValueError: the record is not JSON.
+        ValueError: the record is not JSON, or not a training record (a mapping that names
+            the model's features).
     """
     path, model_file = directory / TRAINING_RECORD, directory / estimator.MODEL_FILE
     for required in (model_file, path):
         if not required.is_file():
             raise FileNotFoundError(f"{required} is missing: run `make train`")
     try:
-        record = dict(json.loads(path.read_text(encoding="utf-8")))
+        loaded = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as error:
         raise ValueError(f"{path} is not valid JSON ({error}): run `make train`") from error
+    # Every record, those from before the model checksum included, names its features.
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("features"), list):
+        raise ValueError(
+            f"{path} is not a training record (it holds {type(loaded).__name__} without the "
+            "model's features): run `make train` to write it with the model"
+        )
+    record = dict(loaded)
     digest = manifest.sha256_of(model_file)
     if "model_sha256" not in record:  # written before the records named their model
         print(
