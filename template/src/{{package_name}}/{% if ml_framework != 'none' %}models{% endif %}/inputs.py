@@ -7,6 +7,7 @@ override a description, list the columns under `inputs:` in config/model_card.ya
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import get_close_matches
 from pathlib import Path
 
 from ..config import MODEL_CARD_FILE, ConfigError
@@ -18,11 +19,20 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
     """Return one description per input column, in order; fail naming any undocumented one.
 
     Raises:
-        ConfigError: config/model_card.yaml is wrong (see card_config), or a column is
+        ConfigError: config/model_card.yaml is wrong (see card_config), describes an input the
+            model has not (a typo would silently leave a column undescribed), or a column is
             described neither there nor by the toy data set.
     """
     known = {feature.name: feature for feature in FEATURES}
     overrides = load_card_config(root, require_text=False)["inputs"]
+    unused = [name for name in overrides if name not in names]
+    if unused:
+        close = get_close_matches(unused[0], list(names), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ConfigError(
+            f"{MODEL_CARD_FILE}: inputs.{unused[0]} is not an input of the model ({hint}its "
+            f"inputs: {', '.join(names)}); rename or remove it"
+        )
     described = []
     for name in names:
         entry = overrides.get(name)
