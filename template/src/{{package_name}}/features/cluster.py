@@ -18,6 +18,8 @@ import hashlib
 import importlib.util
 import logging
 import os
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -109,12 +111,28 @@ def _check_workers(client: Client, address: str) -> None:
 
 
 @contextmanager
+def _ctrl_c_for_this_process_only() -> Iterator[None]:
+    """Start worker processes that ignore Ctrl-C (SIGINT), so that only this process gets it and
+    stops the cluster in order, with one line (step.py), instead of every worker printing its
+    own traceback. An ignored signal stays ignored in a child process, and Python then installs
+    no KeyboardInterrupt handler of its own (POSIX exec semantics; Python's signal module)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
 def dask_client(config: Config) -> Iterator[Client]:
     """A client of the configured cluster, closed (and a local cluster stopped) on exit."""
     existing = scheduler_address()
     if existing is None:
-        with (
-            LocalCluster(
+        with _ctrl_c_for_this_process_only():
+            cluster = LocalCluster(
                 n_workers=config.setting("dask", "n_workers", DEFAULT_WORKERS),
                 threads_per_worker=1,
                 processes=True,
@@ -123,9 +141,8 @@ def dask_client(config: Config) -> Iterator[Client]:
                 dashboard_address=":0",
                 scheduler_kwargs={"dashboard": False},
                 silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+        with cluster, Client(cluster) as client:
             try:
                 yield client
             except KeyboardInterrupt:
