@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..config import CONFIG_FILE, Config, ConfigError, load_config
+from ..files import write_text
 from ..layout import RAW_REWRITE, RECORD_HINT
 from ..step import run_step
 from . import manifest, partitions
@@ -93,9 +94,36 @@ def _check_raw(config: Config, raw: Path) -> None:
     print(f"checked {raw}: {rows} rows, {signal} labelled 1")
 
 
+#: Where each downloaded raw file came from, one `name<TAB>address` line per file, beside the
+#: manifest: the provenance a changed data.source is checked against.
+SOURCES_FILE = "SOURCES.tsv"
+
+
+def recorded_source(raw: Path) -> str | None:
+    """The address `raw` was downloaded from, as recorded in data/raw/SOURCES.tsv (None when
+    it has no line: made by the generator, recorded by hand, or by an older version)."""
+    path = raw.parent / SOURCES_FILE
+    if not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, address = line.partition("\t")
+        if name == raw.name and address:
+            return address
+    return None
+
+
+def record_source(raw: Path, source: str) -> None:
+    """Record (or replace) the address `raw` was downloaded from in data/raw/SOURCES.tsv."""
+    path = raw.parent / SOURCES_FILE
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    kept = [line for line in lines if line.partition("\t")[0] != raw.name]
+    write_text(path, "".join(f"{line}\n" for line in [*kept, f"{raw.name}\t{source}"]))
+
+
 def _still_configured(config: Config, raw: Path, digest: str) -> None:
-    """Refuse a recorded raw file that config/pipeline.yaml no longer describes: another pinned
-    ``data.sha256`` (training on it would record false provenance). With ``source: synthetic``,
+    """Refuse a recorded raw file that config/pipeline.yaml no longer describes: another
+    ``data.source`` than the one it was downloaded from, or another pinned ``data.sha256``
+    (training on it would record false provenance). With ``source: synthetic``,
     a file the seeded generator does not write for the current n_events, signal_fraction and
     seed is noted, not refused: it may be the user's own table, recorded with RECORD=1.
 
@@ -106,6 +134,13 @@ def _still_configured(config: Config, raw: Path, digest: str) -> None:
     pinned = data.get("sha256")
     aside = f"move {raw} aside (e.g. `mv {raw} {raw}.old`), then run `make data` again"
     if data.get("source", "synthetic") != "synthetic":
+        came_from = recorded_source(raw)
+        if came_from is not None and came_from != str(data.get("source")):
+            raise manifest.ChecksumError(
+                f"{raw} was downloaded from {came_from} (data/raw/{SOURCES_FILE}), but "
+                f"data.source in {CONFIG_FILE} is now {data.get('source')}: the source changed "
+                f"since. Fix: {aside} to fetch the new source"
+            )
         if pinned and pinned != digest:
             raise manifest.ChecksumError(
                 f"{raw} is the data recorded earlier (sha256 {digest[:12]}...), but data.sha256 "
@@ -195,6 +230,7 @@ def make_dataset(root: Path, record: bool = False) -> Path:
             check=lambda path: check_table(path, test_fraction),
         )
         manifest.record(raw)
+        record_source(raw, str(source))
         print(f"downloaded {raw} from {source}, sha256 {digest}")
         if expected is None:
             print(
