@@ -92,6 +92,7 @@ def card_text(root: Path) -> str:
     layout = Layout(config)
     directory = layout.model_dir
     model, record = load_trained(directory)
+    onnx_io.load(directory / onnx_io.ONNX_FILE)  # the card documents a readable release only
     metrics = _read_json(layout.metrics, "evaluate")
     export_check = _read_json(layout.validation_dir / EXPORT_CHECK, "export")
     inputs = describe_inputs(root, record["features"])
