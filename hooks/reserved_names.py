@@ -5,10 +5,12 @@ replace that distribution; a package (package_name) with an installed import nam
 This script derives both lists from the template itself, for every `ml_framework` and `domain`
 of copier.yml:
 
-* template/requirements.txt.jinja, rendered for each combination: the exact pins, whatever
-  their environment markers (xgboost-cpu, and xgboost for macOS: both are reserved);
-* template/pyproject.toml.jinja, rendered for each combination: its dependencies and every
-  optional extra (test, dev, docs), resolved with their own dependencies under the pins;
+* template/requirements.txt.jinja, rendered for each combination (and each raw table format):
+  the exact pins, whatever their environment markers (xgboost-cpu, and xgboost for macOS: both
+  are reserved; torch's CPU build and its macOS release);
+* template/pyproject.toml.jinja, rendered for each combination: its dependencies, every
+  optional extra (parquet) and every dependency group (test, lint, docs, notebooks), resolved
+  with their own dependencies under the pins;
 * template/Makefile.jinja: what it installs into a side environment
   (`$(CFFCONVERT_ENV)/bin/python -m pip install ...`), if anything;
 * the seed packages of `python -m venv` (ensurepip's bundled wheels of the Python running this
@@ -80,6 +82,8 @@ OUTPUT = TEMPLATE / "includes" / "reserved.jinja"
 CACHE = TEMPLATE / "build" / "reserved-names"
 #: The answers the installed names depend on (every combination of their choices is rendered).
 AXES = ("ml_framework", "domain")
+#: The values of the computed answer raw_format (copier.yml).
+RAW_FORMATS = ("csv", "parquet")
 #: Stand-in answers for the other variables pyproject.toml.jinja uses (they name no package).
 STAND_INS = {
     "project_slug": "stand-in",
@@ -91,6 +95,10 @@ STAND_INS = {
     "cff_authors": [{"given-names": "A", "family-names": "B", "email": "a@example.org"}],
     "python_version": "3.11",
     "repository_url": "",
+    "ci": "github",
+    "include_docker": True,
+    "data_license": "CC-BY-4.0",
+    "experiment": "CMS",
 }
 #: A pin of requirements.txt: name==version, optionally with an environment marker (a name may
 #: be pinned twice, to versions or distributions for different Pythons or platforms).
@@ -162,9 +170,14 @@ def choices(question: str) -> list[str]:
 
 
 def combinations() -> list[dict[str, str]]:
-    """Every combination of the choices of AXES in copier.yml."""
-    values = [choices(axis) for axis in AXES]
-    return [dict(zip(AXES, combo)) for combo in itertools.product(*values)]
+    """Every combination of the choices of AXES in copier.yml, with each raw table format.
+
+    raw_format is computed in copier.yml (from data_source and domain): both values are taken,
+    since a Parquet table brings in pyarrow whatever the domain.
+    """
+    values = [choices(axis) for axis in AXES] + [list(RAW_FORMATS)]
+    keys = (*AXES, "raw_format")
+    return [dict(zip(keys, combo)) for combo in itertools.product(*values)]
 
 
 def render(name: str, answers: dict[str, str]) -> str:
@@ -187,7 +200,7 @@ def pins(answers: dict[str, str]) -> dict[str, str]:
     found = {}
     for line in render("requirements.txt.jinja", answers).splitlines():
         line = line.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(("#", "--find-links ")):
             continue
         match = PIN.match(line)
         if not match or (match[3] and not valid_marker(match[3])):
@@ -208,8 +221,10 @@ def valid_marker(text: str) -> bool:
 
 
 def unpinned(answers: dict[str, str], pinned: dict[str, str]) -> set[str]:
-    """pyproject.toml's dependencies that requirements.txt does not pin, and all its extras."""
-    project = tomllib.loads(render("pyproject.toml.jinja", answers))["project"]
+    """pyproject.toml's dependencies that requirements.txt does not pin, all its extras, and
+    all its dependency groups (PEP 735; an `{include-group = ...}` entry names no package)."""
+    pyproject = tomllib.loads(render("pyproject.toml.jinja", answers))
+    project = pyproject["project"]
     pinned_names = {canonical(name) for name in pinned.values()}
     wanted = set()
     for text in project.get("dependencies", []):
@@ -218,6 +233,8 @@ def unpinned(answers: dict[str, str], pinned: dict[str, str]) -> set[str]:
             wanted.add(str(req))
     for extra in project.get("optional-dependencies", {}).values():
         wanted.update(str(Requirement(text)) for text in extra)
+    for group in pyproject.get("dependency-groups", {}).values():
+        wanted.update(str(Requirement(text)) for text in group if isinstance(text, str))
     return wanted
 
 

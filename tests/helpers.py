@@ -131,6 +131,16 @@ def make_venv(path: Path) -> Path:
     return python
 
 
+def install_project(project: Path, python: Path) -> None:
+    """Install a generated project into the environment of `python`: pip 25.1 or newer (it
+    reads dependency groups), the pins of requirements.txt alone (they must be complete), then
+    the package in editable mode with its `test` group, as `make install` does with `dev`."""
+    pip = [str(python), "-m", "pip", "install", "-q"]
+    run([*pip, "--upgrade", "pip>=25.1"], cwd=project, timeout=600)
+    run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
+    run([*pip, "-e", ".", "--group", "test"], cwd=project, timeout=1800)
+
+
 def current_python() -> str:
     """The interpreter running the tests (it has copier and the fast-tier tools)."""
     return sys.executable

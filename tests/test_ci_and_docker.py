@@ -12,8 +12,10 @@ import yaml
 from helpers import MATRIX, generate, run
 
 BIN = Path(sys.executable).parent
-#: What every CI of the project runs (issue: lint, tests, metadata, scorecard, pipeline).
-CI_STEPS = ("make lint", "make test", "make metadata", "make fair", "make all")
+#: What every CI of the project runs: the install of the README, every pre-commit hook, tests,
+#: metadata, scorecard, pipeline and the documentation.
+CI_STEPS = ("make install", "pre-commit run --all-files", "make test", "make metadata")
+CI_STEPS += ("make fair", "make all", "make install-docs", "make docs")
 
 
 @pytest.mark.parametrize("ci", MATRIX["ci"])

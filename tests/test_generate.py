@@ -33,6 +33,7 @@ COMMON = {
     "LICENSE",
     "Makefile",
     "README.md",
+    "REUSE.toml",
     "codemeta.json",
     "pyproject.toml",
     "requirements.txt",
@@ -118,7 +119,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
     """The exact file set a combination of answers must produce."""
     files = set(COMMON)
     files |= {f"src/{package}/{name}" for name in PACKAGE}
-    files.add("LICENSES/CC-BY-4.0.txt")
+    files |= {"LICENSES/CC-BY-4.0.txt", "LICENSES/MIT.txt"}  # the data and code licences
     files.add("notebooks/1.0-fl-initial-data-exploration.ipynb")
     if answers["ml_framework"] != "none":
         files |= {f"src/{package}/{name}" for name in MODEL_PACKAGE}

@@ -24,6 +24,7 @@ PACKAGES = {
     "https://github.com/pre-commit/mirrors-mypy": "mypy=={}",
     "https://github.com/codespell-project/codespell": "codespell=={}",
     "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor=={}",
+    "https://github.com/fsfe/reuse-tool": "reuse=={}",
 }
 #: hook id -> how the repository's own manifest runs it (entry and file selection).
 HOOKS = {
@@ -54,6 +55,7 @@ HOOKS = {
     },
     "codespell": {"entry": "codespell", "types": ["text"]},
     "zizmor": {"entry": "zizmor", "files": r"^\.github/.*\.ya?ml$"},
+    "reuse": {"entry": "reuse", "args": ["lint"], "pass_filenames": False},
 }
 
 
@@ -93,7 +95,7 @@ def test_pre_commit_run_all_files_passes_on_a_fresh_project(
     names = [h["name"] for r in offline["repos"] for h in r["hooks"]]
     ids = {h["id"] for r in offline["repos"] for h in r["hooks"]}
     assert {"check-merge-conflict", "ruff-check", "ruff-format", "nbstripout", "mypy"} <= ids
-    assert {"codespell"} <= ids
+    assert {"codespell", "reuse"} <= ids
     assert {"check-metadata", "no-rej-files"} <= ids
     config_file = tmp_path / "offline-pre-commit-config.yaml"
     config_file.write_text(yaml.safe_dump(offline, sort_keys=False))

@@ -11,7 +11,6 @@ validators, the generated list and the real installs together.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import json
 import re
 import subprocess
@@ -43,10 +42,7 @@ def choices(question: str) -> list[str]:
     return list(values.values() if isinstance(values, dict) else values)
 
 
-COMBINATIONS = [
-    {"ml_framework": framework, "domain": domain}
-    for framework, domain in itertools.product(choices("ml_framework"), choices("domain"))
-]
+COMBINATIONS = GENERATOR.combinations()
 
 
 def rendered_requirements(answers: dict[str, str]) -> dict[str, str]:
@@ -55,7 +51,7 @@ def rendered_requirements(answers: dict[str, str]) -> dict[str, str]:
     text = jinja2.Environment().from_string(source).render(answers)
     pins = {}
     for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
+        if line.strip() and not line.startswith(("#", "--find-links ")):
             name, _, version = line.partition("==")
             assert version, f"{answers}: '{line}' is not a name==version pin"
             pins[name.strip()] = version.strip()
@@ -152,14 +148,17 @@ def test_every_pinned_distribution_is_reserved() -> None:
     assert not missing, f"run hooks/reserved_names.py: {sorted(missing)}"
 
 
-def test_the_extras_and_the_side_environment_are_reserved() -> None:
-    """pyproject.toml's extras (make install) and a Makefile's side environment, if any, too."""
-    source = (TEMPLATE / "template" / "pyproject.toml.jinja").read_text(encoding="utf-8")
-    section = source.split("[project.optional-dependencies]", 1)[1].split("\n[", 1)[0]
-    section = section.split("{%", 1)[0]
-    extras = tomllib.loads(section)
-    assert {"test", "dev", "docs"} <= set(extras)
-    names = {re.split(r"[<>=!~;\[ ]", text, maxsplit=1)[0] for e in extras.values() for text in e}
+def test_the_extras_groups_and_the_side_environment_are_reserved() -> None:
+    """pyproject.toml's extras and dependency groups (make install, install-docs,
+    install-notebooks) and a Makefile's side environment, if any, too."""
+    pyproject = tomllib.loads(GENERATOR.render("pyproject.toml.jinja", COMBINATIONS[0]))
+    extras = pyproject["project"]["optional-dependencies"]
+    groups = pyproject["dependency-groups"]
+    assert "parquet" in extras
+    assert {"test", "lint", "docs", "notebooks", "dev"} <= set(groups)
+    texts = [text for e in extras.values() for text in e]
+    texts += [text for g in groups.values() for text in g if isinstance(text, str)]
+    names = {re.split(r"[<>=!~;\[ ]", text, maxsplit=1)[0] for text in texts}
     makefile = (TEMPLATE / "template" / "Makefile.jinja").read_text(encoding="utf-8")
     names |= set(re.findall(r"pip install --quiet ([A-Za-z0-9_.-]+)==", makefile))
     missing = sorted(name for name in names if canonical(name) not in RESERVED.distributions)

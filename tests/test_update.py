@@ -22,6 +22,7 @@ from helpers import (
     commit_all,
     copy_at,
     git,
+    install_project,
     make_venv,
     release,
     run,
@@ -369,9 +370,7 @@ def test_a_real_update_from_0_2_0_leaves_a_working_project(tmp_path: Path) -> No
     assert "dask:" not in (project / "config" / "pipeline.yaml").read_text()
     assert "## Motivation" not in (project / "data" / "README.md").read_text()
     python = make_venv(tmp_path / "venv")
-    pip = [str(python), "-m", "pip", "install", "-q"]
-    run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
-    run([*pip, "-e", ".[test]"], cwd=project, timeout=1800)
+    install_project(project, python)
     env = {"PATH": f"{python.parent}:/usr/bin:/bin"}
     run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
     out = run(["make", "data", "features", f"PYTHON={python}"], cwd=project, env=env)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import GIT_ID, TEMPLATE, commit_all, copy_at, git, run, update
+from helpers import COPIER, GIT_ID, TEMPLATE, commit_all, copy_at, git, run, update
 from test_update import PACKAGE, digests, edit
 
 CONFIG = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
@@ -48,7 +48,7 @@ def path_shaping_answers() -> dict[str, set[str]]:
 
 
 def another_value(name: str) -> Any:
-    """A valid answer for `name` other than its default that removes paths of the default."""
+    """A valid answer for `name` other than its default (and START) that removes their paths."""
     spec = CONFIG[name]
     if spec.get("type") == "bool":
         return not spec["default"]
@@ -56,7 +56,8 @@ def another_value(name: str) -> Any:
         values = (
             list(spec["choices"].values()) if isinstance(spec["choices"], dict) else spec["choices"]
         )
-        return [v for v in values if v != spec["default"]][-1]  # 'none', 'generic', last licence
+        # 'none', 'generic', the last licence
+        return [v for v in values if v not in (spec["default"], START.get(name))][-1]
     if name.startswith("author_"):
         return "Zoë"  # another initial
     return "renamed_analysis" if name == "package_name" else "renamed-analysis"
@@ -73,6 +74,7 @@ def test_the_path_shaping_answers_are_found_from_the_template() -> None:
         "ml_framework",
         "ci",
         "include_docker",
+        "license",
         "data_license",
     } <= set(SHAPING)
     assert {"author_given_names", "author_family_names"} <= set(SHAPING)  # the notebook's initials
@@ -96,6 +98,9 @@ def own_files(project: Path, answer: str) -> list[Path]:
 
 #: Answers whose renamed paths carry the user's work to the new place instead (tested below).
 CARRIED = {"package_name"}
+#: Where the default's files stay whatever the answer, the project starts from another value:
+#: LICENSES/CC-BY-4.0.txt, the default data licence, is also the licence of the CFF schema.
+START = {"data_license": "CC0-1.0"}
 
 
 @pytest.mark.full
@@ -104,7 +109,8 @@ def test_an_answer_that_would_delete_edited_files_is_undone(
     template_repo: Path, tmp_path: Path, answer: str
 ) -> None:
     project = tmp_path / "analysis"
-    copy_at(template_repo, project, "0.1.0")
+    start = [f"{answer}={START[answer]}"] if answer in START else []
+    copy_at(template_repo, project, "0.1.0", *start)
     edited = own_files(project, answer)
     assert edited, f"no generated file depends on {answer}"
     for path in edited:
@@ -189,13 +195,21 @@ def test_your_files_beside_the_templates_do_not_stop_a_change(
     """A licence file or a workflow of your own in a folder the template also writes to."""
     project = tmp_path / "analysis"
     copy_at(template_repo, project, "0.1.0")
-    (project / "LICENSES" / "MIT.txt").write_text("my code licence text\n")
+    (project / "LICENSES" / "BSD-3-Clause.txt").write_text("the licence of code I vendored\n")
     workflow = project / ".github" / "workflows" / "nightly.yml"
     workflow.write_text("on: schedule\n")
     commit_all(project, "my files")
     proc = update(project, "-d", "data_license=CC0-1.0", "-d", "ci=gitlab")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert sorted(p.name for p in (project / "LICENSES").iterdir()) == ["CC0-1.0.txt", "MIT.txt"]
+    assert sorted(p.name for p in (project / "LICENSES").iterdir()) == [
+        "BSD-3-Clause.txt",
+        "CC-BY-4.0.txt",  # the CFF schema's licence
+        "CC0-1.0.txt",
+        "MIT.txt",
+    ]
+    assert (project / "LICENSES" / "BSD-3-Clause.txt").read_text() == (
+        "the licence of code I vendored\n"
+    )
     assert workflow.read_text() == "on: schedule\n"
     assert "note: these files of yours stay in folders the template's files left" in proc.stdout
     assert ".github/workflows/nightly.yml" in proc.stdout
@@ -203,11 +217,14 @@ def test_your_files_beside_the_templates_do_not_stop_a_change(
 
 @pytest.mark.full
 def test_unedited_files_follow_the_new_answers(template_repo: Path, tmp_path: Path) -> None:
-    """A fresh project: a new data licence and author replace the template's unedited files."""
+    """A fresh project: new licences and author replace the template's unedited files, and the
+    project stays REUSE-compliant."""
     project = tmp_path / "analysis"
     copy_at(template_repo, project, "0.1.0")
     proc = update(
         project,
+        "-d",
+        "license=Apache-2.0",
         "-d",
         "data_license=CC0-1.0",
         "-d",
@@ -217,16 +234,26 @@ def test_unedited_files_follow_the_new_answers(template_repo: Path, tmp_path: Pa
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (
-        "the update deleted these files, the template's text unedited: LICENSES/CC-BY-4.0.txt"
+        "the update deleted these files, the template's text unedited: LICENSES/MIT.txt"
         in proc.stdout
     )
-    assert sorted(p.name for p in (project / "LICENSES").iterdir()) == ["CC0-1.0.txt"]
+    assert sorted(p.name for p in (project / "LICENSES").iterdir()) == [
+        "Apache-2.0.txt",
+        "CC-BY-4.0.txt",  # the CFF schema's licence
+        "CC0-1.0.txt",
+    ]
     assert (project / "notebooks" / "1.0-zl-initial-data-exploration.ipynb").is_file()
     assert not (project / "notebooks" / "1.0-fl-initial-data-exploration.ipynb").exists()
     assert (project / "src" / "zz_study" / "models" / "estimator.py").is_file()
     assert not (project / "src" / PACKAGE).exists()
     assert "LICENSE: the changed answers applied" in proc.stdout
-    assert "Zoë Lastname" in (project / "LICENSE").read_text()
+    licence = (project / "LICENSE").read_text()
+    assert "Zoë Lastname" in licence and "Apache License" in licence
+    reuse = (project / "REUSE.toml").read_text()
+    assert 'SPDX-License-Identifier = "Apache-2.0"' in reuse
+    assert 'SPDX-License-Identifier = "CC0-1.0"' in reuse
+    assert "Zoë Lastname" in reuse and "MIT" not in reuse
+    run([str(Path(COPIER).with_name("reuse")), "lint"], cwd=project)
 
 
 SOURCE = "https://data.example.org/analysis/events.csv"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import shutil
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,25 @@ import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `parquet` marker (pyproject.toml's pytest settings refuse unknown ones)."""
+    config.addinivalue_line(
+        "markers", "parquet: reads or writes Parquet tables (skipped without pyarrow)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked `parquet` where pyarrow, the parquet extra, is not installed."""
+    if importlib.util.find_spec("pyarrow") is not None:
+        return
+    skip = pytest.mark.skip(
+        reason="Parquet tables need pyarrow, the parquet extra: pip install -e '.[parquet]'"
+    )
+    for item in items:
+        if "parquet" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

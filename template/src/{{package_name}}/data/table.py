@@ -1,7 +1,8 @@
 """Read and write the tables of the pipeline: feature columns plus a 0/1 label column.
 
 Two formats, chosen by the file name: CSV (`.csv`, a header line, comma-separated) and Parquet
-(`.parquet`, read and written with pyarrow). A table is read whole or in parts, so that the
+(`.parquet`, read and written with pyarrow: the `parquet` extra of the project, imported only
+when a Parquet table is used). A table is read whole or in parts, so that the
 features step can spread a large file over Dask workers without any worker reading all of it: a
 CSV part is a byte range that starts and ends at line starts, a Parquet part is a run of whole
 row groups.
@@ -15,10 +16,9 @@ import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..files import atomic_write
 from .synthetic import LABEL
@@ -44,6 +44,24 @@ class TableError(ValueError):
             message = message.replace(str(shown_as[0]), str(shown_as[1]))
         what, sep, fix = message.partition(". Fix: ")
         return TableError(f"{what}; {note}{sep}{fix}")
+
+
+def _arrow(path: Path) -> tuple[ModuleType, ModuleType]:
+    """pyarrow and pyarrow.parquet, to read or write the Parquet table `path`.
+
+    Raises:
+        TableError: pyarrow, the `parquet` extra of this project, is not installed.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise TableError(
+            f"{path}: Parquet tables need pyarrow, the parquet extra of this project, which is "
+            "not installed. Fix: pip install -e '.[parquet]', or use a CSV table (data.raw_file "
+            "in config/pipeline.yaml)"
+        ) from error
+    return pa, pq
 
 
 def _suffix(path: Path) -> str:
@@ -72,6 +90,7 @@ def _format(path: Path) -> str:
 def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> None:
     """Write features and labels; the file appears complete or not at all."""
     if _suffix(path) == ".parquet":
+        pa, pq = _arrow(path)
         columns = {name: x[:, i] for i, name in enumerate(names)}
         table = pa.table({**columns, LABEL: y.astype(np.int64)})
         with atomic_write(path, binary=True) as stream:
@@ -186,6 +205,7 @@ def columns(path: Path) -> list[str]:
         TableError: the file is not the table its name says, or its header is wrong.
     """
     if _require(path) == ".parquet":
+        pa, pq = _arrow(path)
         try:
             schema = pq.read_schema(path)
         except (pa.ArrowException, OSError) as error:
@@ -221,6 +241,7 @@ def parts(path: Path, rows: int) -> list[tuple[int, int]]:
     """
     columns(path)
     if path.suffix == ".parquet":
+        _, pq = _arrow(path)
         metadata = pq.ParquetFile(path).metadata
         bounds, offset, start = [], 0, 0
         for index in range(metadata.num_row_groups):
@@ -301,6 +322,7 @@ def read_part(path: Path, start: int, stop: int) -> tuple[np.ndarray, np.ndarray
     """
     header = columns(path)
     if path.suffix == ".parquet":
+        _, pq = _arrow(path)
         parquet = pq.ParquetFile(path)
         groups, offset, first = [], 0, None
         for index in range(parquet.metadata.num_row_groups):
@@ -345,6 +367,7 @@ def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
         TableError: it is not a table of numbers with 0/1 labels (`read_part`).
     """
     if _require(path) == ".parquet":
+        _, pq = _arrow(path)
         rows = pq.ParquetFile(path).metadata.num_rows
         return read_part(path, 0, rows)
     with path.open("rb") as stream:
