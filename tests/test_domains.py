@@ -82,7 +82,8 @@ def test_plots_and_dependencies_are_neutral_outside_hep(project: Path) -> None:
     pinned = {line.split("==")[0] for line in requirements.splitlines() if "==" in line}
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     if domain == "hep":
-        assert "mplhep.style.CMS" in plots
+        assert "draw_label(" in plots  # the experiment's style and label: visualization/style.py
+        assert (_package(project) / "visualization" / "style.py").is_file()
         assert labels == '("background", "signal")'
         assert set(HEP_ONLY) <= pinned
         assert (project / "tests" / "test_ntuple.py").is_file()
@@ -94,6 +95,7 @@ def test_plots_and_dependencies_are_neutral_outside_hep(project: Path) -> None:
         assert not set(HEP_ONLY) & pinned
         assert not any(f'"{name}>=' in pyproject for name in HEP_ONLY)
         assert not (project / "tests" / "test_ntuple.py").exists()
+        assert not (_package(project) / "visualization" / "style.py").exists()
 
 
 def test_life_science_describes_itself_with_rocrate(project: Path) -> None:

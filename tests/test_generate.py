@@ -138,6 +138,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
         files |= {"Dockerfile", ".dockerignore"}
     if answers["domain"] == "hep":
         files |= {f"src/{package}/data/ntuple.py", "tests/test_ntuple.py"}
+        files |= {f"src/{package}/visualization/style.py", "tests/test_figures.py"}
     else:
         files.add("ro-crate-metadata.json")
     return files

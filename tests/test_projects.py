@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import MATRIX, attempt, generate, make_venv, project_files, run
+from helpers import MATRIX, attempt, generate, install_project, make_venv, project_files, run
 from packaging.markers import Marker
 
 PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
@@ -60,12 +60,10 @@ def test_project_installs_tests_and_runs_its_pipeline(
 ) -> None:
     project = generate(tmp_path / "analysis", ml_framework=framework, domain=domain)
     python = make_venv(tmp_path / "venv")
-    pip = [str(python), "-m", "pip", "install", "-q"]
-    # The pinned environment alone must be complete and consistent ...
-    run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
+    # The pinned environment alone must be complete and consistent, and satisfy the package's
+    # own dependency ranges.
+    install_project(project, python)
     run([str(python), "-m", "pip", "check"], cwd=project)
-    # ... and satisfy the package's own dependency ranges.
-    run([*pip, "-e", ".[test]"], cwd=project, timeout=1800)
     frozen = run(
         [str(python), "-m", "pip", "freeze", "--all", "--exclude-editable"],
         cwd=project,
@@ -109,10 +107,10 @@ def test_project_installs_tests_and_runs_its_pipeline(
     run(["make", "fair", f"PYTHON={python}"], cwd=project, env=env)
     # The documentation builds with warnings as errors, with the README, the model card and
     # its figures.
-    # Without the docs extra, make docs names it; make install-docs installs it.
+    # Without the docs group, make docs names it; make install-docs installs it.
     missing = attempt(["make", "docs", f"PYTHON={python}"], cwd=project, env=env)
     assert missing.returncode != 0
-    assert "error: make docs needs Sphinx and MyST, the docs extra" in missing.stderr
+    assert "error: make docs needs Sphinx and MyST, the docs group" in missing.stderr
     assert "make install-docs" in missing.stderr and "Traceback" not in missing.stderr
     run(["make", "install-docs", f"PYTHON={python}"], cwd=project, env=env, timeout=1800)
     run(["make", "docs", f"PYTHON={python}"], cwd=project, env=env)
@@ -150,6 +148,11 @@ def check_release(
     assert summary["card_metrics"] == ["accuracy", "roc_auc"]
     if domain == "hep":
         assert summary["hepdata_valid"], summary["hepdata_messages"]
+        # Every table with the energy of config/pipeline.yaml in GeV: 13.6 TeV for CMS.
+        submission = (project / "hepdata" / "submission" / "submission.yaml").read_text()
+        tables = [doc for doc in yaml.safe_load_all(submission) if doc and "data_file" in doc]
+        assert len(tables) == 2
+        assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
     else:
         assert "hepdata_valid" not in summary
     assert (model_dir / "cpp" / "classifier.h").is_file() == (framework == "scikit-learn")

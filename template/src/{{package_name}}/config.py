@@ -35,6 +35,13 @@ SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 TABLE_SUFFIXES = (".csv", ".parquet")
 #: The smallest `data.n_events` the seeded generator accepts.
 MIN_EVENTS = 2
+#: `figures.com_energy_tev`: above this (TeV) a value is taken for one written in GeV.
+MAX_ENERGY_TEV = 1000
+#: `figures.paper_locations`: the tables of `make hepdata`, by their figure's name.
+HEPDATA_TABLES = ("roc_curve", "score_distribution")
+#: The longest keyword value and table location hepdata-validator accepts (submission schema).
+MAX_KEYWORD = 128
+MAX_LOCATION = 256
 
 
 class ConfigError(Exception):
@@ -138,6 +145,76 @@ def _names(value: object) -> str | None:
     return f"has a setting name that is not a text: {', '.join(bad)}" if bad else None
 
 
+def _label_text(value: object) -> str | None:
+    """A text of the figure label: one line; may be empty (`figures.status`)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\n" in value or len(value) > MAX_KEYWORD:
+        return f'is not a text of one line (at most {MAX_KEYWORD} characters; "" for none)'
+    return None
+
+
+def _experiment(value: object) -> str | None:
+    """`figures.experiment`: a name of one line."""
+    return _text(value) or _label_text(value)
+
+
+def _energy(value: object) -> str | None:
+    """`figures.com_energy_tev`: null, or a positive energy in TeV."""
+    if value is None:
+        return None
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number <= 0:
+        return "is not a positive number of TeV (or null for none)"
+    if number > MAX_ENERGY_TEV:
+        return f"is more than {MAX_ENERGY_TEV} TeV: the unit is TeV, not GeV (13.6, not 13600)"
+    return None
+
+
+def _luminosity(value: object) -> str | None:
+    """`figures.luminosity_fb`: null, or a positive integrated luminosity in fb^-1."""
+    if value is None:
+        return None
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number <= 0:
+        return "is not a positive number of fb^-1 (or null for none)"
+    return None
+
+
+def _reactions(value: object) -> str | None:
+    """`figures.reactions`: HEPData reactions, INITIAL --> FINAL (e.g. P P --> X)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return "is not a list of reactions"
+    for item in value:
+        if not isinstance(item, str) or "-->" not in item or len(item) > MAX_KEYWORD:
+            return (
+                f"holds {_shown(item)}, not a HEPData reaction (INITIAL --> FINAL, at most "
+                f"{MAX_KEYWORD} characters)"
+            )
+    return None
+
+
+def _locations(value: object) -> str | None:
+    """`figures.paper_locations`: table name -> its place in the paper (text or null)."""
+    if _names(value):
+        return _names(value)
+    for name, where in (value if isinstance(value, dict) else {}).items():
+        if name not in HEPDATA_TABLES:
+            near = difflib.get_close_matches(str(name), HEPDATA_TABLES, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            return f"names {name!r}, not a table{hint}; known: {', '.join(HEPDATA_TABLES)}"
+        if where is not None and (
+            not isinstance(where, str) or not where.strip() or len(where) > MAX_LOCATION
+        ):
+            return (
+                f"gives {name} {_shown(where)}, not a text (at most {MAX_LOCATION} characters) "
+                "or null"
+            )
+    return None
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of config/pipeline.yaml: how its value is checked, and a right example."""
@@ -202,6 +279,21 @@ SCHEMA: dict[str, Key | Section] = {
                 "predictions_file: reports/predictions.csv",
             ),
         }
+    ),
+    # The experiment label of the figures (visualization/style.py) and the keywords of the
+    # HEPData record (models/hepdata_submission.py).
+    "figures": Section(
+        {
+            "experiment": Key(_experiment, "experiment: CMS"),
+            "status": Key(_label_text, "status: Simulation", required=False),
+            "com_energy_tev": Key(_energy, "com_energy_tev: 13.6", required=False),
+            "luminosity_fb": Key(_luminosity, "luminosity_fb: 138", required=False),
+            "reactions": Key(_reactions, "reactions: [P P --> X]", required=False),
+            "paper_locations": Key(
+                _locations, "paper_locations: {roc_curve: Figure 3a}", required=False
+            ),
+        },
+        required=False,
     ),
 }
 #: Keys required only with the seeded generator (`data.source: synthetic`).

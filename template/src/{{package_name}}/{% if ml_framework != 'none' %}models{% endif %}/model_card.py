@@ -12,6 +12,7 @@ A card that was edited by hand since it was generated is never overwritten.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from ..config import MODEL_CARD_FILE, load_config
+from ..config import MODEL_CARD_FILE, Config, load_config
 from ..data import manifest
 from ..fair.crosswalk import model_card_authors
 from ..fair.sources import HF_LICENSES, MODEL_CARD, SourceError, read_citation
@@ -65,6 +66,32 @@ def _read_json(path: Path, step: str) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+def experiment_context(config: Config) -> dict[str, str] | None:
+    """The experiment the model's data come from: the `figures:` section of
+    config/pipeline.yaml (HEP projects), as the card writes it.
+
+    Returns:
+        {"name", "status", "energy" ("13.6 TeV", or "900 GeV" below 1 TeV), "luminosity"
+        (fb^-1), "tag" (the name as a Hugging Face tag, e.g. "atlas")}, texts empty when not
+        set; None without an experiment.
+    """
+    values = config.data.get("figures") or {}
+    name = str(values.get("experiment") or "").strip()
+    if not name:
+        return None
+    tev, luminosity = values.get("com_energy_tev"), values.get("luminosity_fb")
+    energy = ""
+    if tev is not None:
+        energy = f"{tev * 1000:g} GeV" if tev < 1 else f"{tev:g} TeV"
+    return {
+        "name": name,
+        "status": str(values.get("status") or "").strip(),
+        "energy": energy,
+        "luminosity": "" if luminosity is None else f"{luminosity:g}",
+        "tag": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+    }
+
+
 def _citation_text(raw: dict[str, Any]) -> str:
     authors = ", ".join(
         f"{a.get('family-names', '')}, {a.get('given-names', '')}".strip(", ")
@@ -103,6 +130,10 @@ def card_text(root: Path) -> str:
     datasets = datasets or [str(r["title"]) for r in data_refs if r.get("title")][:1]
     name = f"{citation.title} {config.section('model').get('name', directory.name)}"
     dataset_name = datasets[0] if datasets else f"{citation.title} data set"
+    experiment = experiment_context(config)
+    tags = ["tabular-classification", "onnx", "fair", *texts["tags"]]
+    if experiment and experiment["tag"] and experiment["tag"] not in tags:
+        tags.append(experiment["tag"])
     extra: dict[str, Any] = {"model_version": citation.version}
     # The card's authors, as `make metadata` keeps them: full names from CITATION.cff.
     extra["authors"] = model_card_authors(citation.raw)
@@ -112,7 +143,7 @@ def card_text(root: Path) -> str:
         license=hf_license(citation.data_license),
         library_name={"scikit-learn": "sklearn"}.get(estimator.LIBRARY, estimator.LIBRARY),
         pipeline_tag="tabular-classification",
-        tags=["tabular-classification", "onnx", "fair", *texts["tags"]],
+        tags=tags,
         datasets=datasets or None,
         metrics=[m for m in METRIC_NAMES if m in metrics],
         model_name=name,
@@ -158,6 +189,7 @@ def card_text(root: Path) -> str:
         inputs=inputs,
         preprocessing=estimator.preprocessing(model),
         input_preprocessing=estimator.input_preprocessing(model),
+        experiment=experiment,
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get("train.csv", "unknown"),
         seed=record["seed"],
