@@ -1,6 +1,6 @@
 """Fast tier: what each domain adds to a project, and what it leaves out.
 
-hep: HEPData and the CERN Open Data portal, mplhep's CMS style, ROOT ntuples.
+hep: HEPData and the CERN Open Data portal, the experiment's mplhep style, ROOT ntuples.
 life-science: the SciLifeLab Data Repository and ENA, RO-Crate, neutral plots, Parquet.
 generic: neutral plots and Zenodo only, no domain-specific archive.
 """
