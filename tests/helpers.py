@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import copier
+import yaml
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 COPIER = str(Path(sys.executable).with_name("copier"))
@@ -22,17 +23,33 @@ GIT_ID = {
     "GIT_COMMITTER_EMAIL": "test@example.org",
 }
 
+#: copier.yml, parsed: its questions and its settings (the names that start with "_").
+QUESTIONS: dict[str, Any] = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+
+
+def choices(question: str) -> list[Any]:
+    """The answers copier.yml offers for `question`, in its order (a yes/no question: True, False)."""
+    spec = QUESTIONS[question]
+    if spec.get("type") == "bool":
+        return [True, False]
+    offered = spec["choices"]
+    return list(offered.values() if isinstance(offered, dict) else offered)
+
+
+def covering(*questions: str) -> list[tuple[Any, ...]]:
+    """Every choice of each question at least once, in as few tuples as the longest list: the
+    shorter lists are cycled."""
+    lists = [choices(question) for question in questions]
+    cycled = zip(*(itertools.cycle(values) for values in lists), strict=False)
+    return list(itertools.islice(cycled, max(map(len, lists))))
+
+
 #: The answers every combination test varies, with their choices from copier.yml.
-MATRIX = {
-    "domain": ["hep", "life-science", "generic"],
-    "ml_framework": ["scikit-learn", "pytorch", "xgboost", "none"],
-    "ci": ["github", "gitlab", "both", "none"],
-    "include_docker": [True, False],
-}
+MATRIX = {name: choices(name) for name in ("domain", "ml_framework", "ci", "include_docker")}
 
 
 def combinations() -> list[dict[str, Any]]:
-    """Every combination of the MATRIX answers (96)."""
+    """Every combination of the MATRIX answers."""
     keys = list(MATRIX)
     return [dict(zip(keys, values)) for values in itertools.product(*MATRIX.values())]
 
@@ -62,18 +79,32 @@ def generate(
 
 def free_text_questions() -> list[str]:
     """The free-text questions of copier.yml (no choices; computed values are not asked)."""
-    import yaml
-
-    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
     return sorted(
         name
-        for name, spec in config.items()
+        for name, spec in QUESTIONS.items()
         if not name.startswith("_")
         and isinstance(spec, dict)
         and spec.get("type") == "str"
         and spec.get("when") is not False
         and "choices" not in spec
     )
+
+
+def edit_pipeline(project: Path, changes: dict[str, Any]) -> None:
+    """Merge `changes` into a generated project's config/pipeline.yaml, mapping into mapping (a
+    value that is no mapping replaces the old); the file is written again without its comments."""
+
+    def merge(config: dict[str, Any], changes: dict[str, Any]) -> None:
+        for key, value in changes.items():
+            if isinstance(value, dict) and isinstance(config.get(key), dict):
+                merge(config[key], value)
+            else:
+                config[key] = value
+
+    path = project / "config" / "pipeline.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    merge(config, changes)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 def project_files(root: Path) -> set[str]:
@@ -139,11 +170,6 @@ def install_project(project: Path, python: Path) -> None:
     run([*pip, "--upgrade", "pip>=25.1"], cwd=project, timeout=600)
     run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
     run([*pip, "-e", ".", "--group", "test"], cwd=project, timeout=1800)
-
-
-def current_python() -> str:
-    """The interpreter running the tests (it has copier and the fast-tier tools)."""
-    return sys.executable
 
 
 def git(cwd: Path, *args: str) -> str:

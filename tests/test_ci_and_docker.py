@@ -3,13 +3,12 @@ and GitLab CI files against check-jsonschema's built-in schemas, Dockerfiles wit
 
 from __future__ import annotations
 
-import itertools
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import MATRIX, generate, run
+from helpers import MATRIX, QUESTIONS, choices, generate, run
 
 BIN = Path(sys.executable).parent
 #: What every CI of the project runs: the install of the README, every pre-commit hook, tests,
@@ -38,9 +37,15 @@ def test_ci_files_are_valid_and_run_every_check(tmp_path: Path, ci: str) -> None
         yaml.safe_load(text)
 
 
+#: The python_version choices, oldest first: every framework is checked on the oldest, the
+#: default framework on the newest as well.
+PYTHONS = choices("python_version")
+
+
 @pytest.mark.parametrize(
     ("framework", "python_version"),
-    list(itertools.product(MATRIX["ml_framework"], ["3.11"])) + [("scikit-learn", "3.13")],
+    [(framework, PYTHONS[0]) for framework in MATRIX["ml_framework"]]
+    + [(QUESTIONS["ml_framework"]["default"], PYTHONS[-1])],
 )
 def test_dockerfile_passes_hadolint(tmp_path: Path, framework: str, python_version: str) -> None:
     project = generate(tmp_path / "p", ml_framework=framework, python_version=python_version)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import generate
+from helpers import choices, generate
 
 ARCHIVES = {
     "hep": ["HEPData", "CERN Open Data portal", "Zenodo"],
@@ -33,7 +33,7 @@ DATASHEET = (
 HEP_ONLY = ("mplhep", "uproot", "awkward", "vector")
 
 
-@pytest.fixture(scope="module", params=list(ARCHIVES))
+@pytest.fixture(scope="module", params=choices("domain"))
 def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     domain = request.param
     return generate(tmp_path_factory.mktemp(domain) / "analysis", domain=domain, skip_tasks=True)

@@ -23,9 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import yaml
 from filelock import FileLock
-from helpers import attempt, clean_env, generate, make_venv, run
+from helpers import attempt, clean_env, edit_pipeline, generate, make_venv, run
 
 pytestmark = pytest.mark.full
 
@@ -111,10 +110,7 @@ def slow_server(installed: tuple[Path, Path]) -> Iterator[tuple[str, type[_Slow]
 def _build(root: Path) -> tuple[Path, Path]:
     """Generate, install and run the whole pipeline once (smaller data for speed)."""
     project = generate(root / "analysis")
-    config_file = project / "config" / "pipeline.yaml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["data"]["n_events"] = 8000
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    edit_pipeline(project, {"data": {"n_events": 8000}})
     python = make_venv(root / "venv")
     pip = [str(python), "-m", "pip", "install", "-q", "--no-deps"]
     run([*pip, "-r", "requirements.txt"], cwd=project, timeout=1800)
@@ -217,11 +213,7 @@ def _one_error(stderr: str) -> str:
 
 def _use_download(project: Path, url: str, sha256: str) -> None:
     """Point the copy at a download of its own raw table, and remove the table."""
-    config_file = project / "config" / "pipeline.yaml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["data"]["source"] = url
-    config["data"]["sha256"] = sha256
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    edit_pipeline(project, {"data": {"source": url, "sha256": sha256}})
     (project / RAW).unlink()
     (project / RAW.parent / "MANIFEST.sha256").unlink()
 
@@ -273,10 +265,7 @@ def test_two_downloads_at_once_download_once(
 
 def _other_hyperparameters(project: Path) -> None:
     """Change the model's settings, so that the next training writes another model."""
-    config_file = project / "config" / "pipeline.yaml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["model"]["hyperparameters"]["n_estimators"] = 120
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    edit_pipeline(project, {"model": {"hyperparameters": {"n_estimators": 120}}})
 
 
 @pytest.mark.parametrize("delay", [1.0, 2.5, 4.0])

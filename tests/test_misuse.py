@@ -12,6 +12,7 @@ import yaml
 from helpers import (
     COPIER,
     GIT_ID,
+    QUESTIONS,
     TEMPLATE,
     attempt,
     commit_all,
@@ -87,7 +88,7 @@ def test_an_older_copier_is_refused_with_the_version_needed(tmp_path: Path) -> N
 @pytest.mark.full
 def test_the_oldest_copier_allowed_copies_and_updates(template_repo: Path, tmp_path: Path) -> None:
     """The README's "Copier 9.6 or newer": _min_copier_version itself copies and updates."""
-    minimum = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["_min_copier_version"]
+    minimum = QUESTIONS["_min_copier_version"]
     python = make_venv(tmp_path / "venv")
     pip = [str(python), "-m", "pip", "install", "-q", f"copier=={minimum}"]
     run(pip, cwd=tmp_path, timeout=900)

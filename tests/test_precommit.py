@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import GIT_ID, attempt, commit_all, generate, git, run
+from helpers import GIT_ID, attempt, commit_all, covering, generate, git, run
 
 #: repository -> PyPI package at the same version.
 PACKAGES = {
@@ -82,10 +82,7 @@ def offline_config(config: dict) -> dict:
 
 
 @pytest.mark.full
-@pytest.mark.parametrize(
-    ("framework", "ci"),
-    [("scikit-learn", "github"), ("pytorch", "gitlab"), ("none", "both"), ("xgboost", "none")],
-)
+@pytest.mark.parametrize(("framework", "ci"), covering("ml_framework", "ci"))
 def test_pre_commit_run_all_files_passes_on_a_fresh_project(
     tmp_path: Path, framework: str, ci: str
 ) -> None:

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import jinja2
 import pytest
-import yaml
-from helpers import TEMPLATE, generate
+from helpers import QUESTIONS, TEMPLATE, choices, generate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-QUESTIONS = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 PUBLIC = [
     "project_name",
     "project_slug",
@@ -249,7 +247,7 @@ def test_licence_rule_is_the_cff_schema_list_and_pypi_accepts_each() -> None:
     assert RULES.spdx_identifiers() == enum
     assert RULES.spdx_problem("Unicode-3.0") is not None  # SPDX 3.22, not in CFF 1.2.0's list
     for choice in ("license", "data_license"):
-        for spdx in QUESTIONS[choice]["choices"].values():
+        for spdx in choices(choice):
             assert spdx in enum and canonicalize_license_expression(spdx)
     for spdx in sorted(enum):
         canonicalize_license_expression(spdx)  # raises for one PyPI would refuse

@@ -8,8 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import TEMPLATE, run
+from helpers import QUESTIONS, TEMPLATE, run
 from packaging.version import Version
 
 
@@ -55,14 +54,12 @@ def _owned_patterns_in_readme() -> set[str]:
 
 
 def test_readme_ownership_policy_is_exactly_skip_if_exists() -> None:
-    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
-    assert _owned_patterns_in_readme() == set(config["_skip_if_exists"])
+    assert _owned_patterns_in_readme() == set(QUESTIONS["_skip_if_exists"])
 
 
 def test_every_owned_pattern_matches_generated_files(default_project: Path) -> None:
-    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
     files = [p.relative_to(default_project) for p in default_project.rglob("*") if p.is_file()]
-    for pattern in config["_skip_if_exists"]:
+    for pattern in QUESTIONS["_skip_if_exists"]:
         if pattern.endswith("/**"):
             matched = [f for f in files if f.as_posix().startswith(pattern[:-2])]
         else:
@@ -71,8 +68,7 @@ def test_every_owned_pattern_matches_generated_files(default_project: Path) -> N
 
 
 def test_min_copier_version_is_the_one_the_readme_states() -> None:
-    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
-    major_minor = ".".join(config["_min_copier_version"].split(".")[:2])
+    major_minor = ".".join(QUESTIONS["_min_copier_version"].split(".")[:2])
     assert f"Copier {major_minor} or newer is required" in (TEMPLATE / "README.md").read_text()
 
 

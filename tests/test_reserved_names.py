@@ -20,10 +20,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
-import yaml
-from helpers import TEMPLATE, generate, make_venv
+from helpers import TEMPLATE, choices, generate, make_venv
 
-QUESTIONS = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 RESERVED = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE)))
 RESERVED = RESERVED.get_template("includes/reserved.jinja").module
 SCRIPT = TEMPLATE / "hooks" / "reserved_names.py"
@@ -35,11 +33,6 @@ SPEC.loader.exec_module(GENERATOR)
 def canonical(name: str) -> str:
     """PEP 503 normalized distribution name."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def choices(question: str) -> list[str]:
-    values = QUESTIONS[question]["choices"]
-    return list(values.values() if isinstance(values, dict) else values)
 
 
 COMBINATIONS = GENERATOR.combinations()

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import TEMPLATE
+from helpers import TEMPLATE, choices
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.version import Version
@@ -203,9 +203,7 @@ def unpinned(
     return problems
 
 
-TARGETS = [
-    (python, platform) for python in GENERATOR.choices("python_version") for platform in PLATFORMS
-]
+TARGETS = [(python, platform) for python in choices("python_version") for platform in PLATFORMS]
 
 
 @pytest.mark.full

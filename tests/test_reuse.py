@@ -8,36 +8,18 @@ The code, data and models of a project are under the licences the user chose, so
 from __future__ import annotations
 
 import datetime
-import itertools
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from helpers import TEMPLATE, attempt, generate
+from helpers import attempt, choices, covering, generate
 
-CONFIG = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 REUSE = str(Path(sys.executable).with_name("reuse"))
 #: Folders whose files are the data, the models and what is made from them: the data licence.
 DATA_FOLDERS = ("data/", "models/", "reports/")
 SCHEMA = "fair/schemas/cff-1.2.0.schema.json"
-
-
-def choices(question: str) -> list[str]:
-    """The values a question of copier.yml offers."""
-    offered = CONFIG[question]["choices"]
-    return list(offered.values()) if isinstance(offered, dict) else list(offered)
-
-
-def licence_pairs() -> list[tuple[str, str]]:
-    """Every code licence and every data licence at least once (the longer list, the other cycled)."""
-    codes, data = choices("license"), choices("data_license")
-    longest = max(len(codes), len(data))
-    return list(
-        itertools.islice(zip(itertools.cycle(codes), itertools.cycle(data), strict=False), longest)
-    )
 
 
 def lint(project: Path) -> dict[str, Any]:
@@ -57,7 +39,7 @@ def expected_licence(path: str, code: str, data: str) -> str:
     return data if path.startswith(DATA_FOLDERS) else code
 
 
-@pytest.mark.parametrize(("code", "data"), licence_pairs(), ids="-".join)
+@pytest.mark.parametrize(("code", "data"), covering("license", "data_license"), ids="-".join)
 def test_reuse_lint_passes_and_each_file_has_its_licence(
     tmp_path: Path, code: str, data: str
 ) -> None:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 import skhep_testdata
-import yaml
-from helpers import attempt, clean_env, generate, git, make_venv, run
+from helpers import attempt, clean_env, edit_pipeline, generate, git, make_venv, run
 
 pytestmark = pytest.mark.full
 
@@ -47,14 +46,6 @@ def _env(python: Path, **extra: str) -> dict[str, str]:
     return {"PATH": f"{python.parent}:/usr/bin:/bin", **extra}
 
 
-def _configure(project: Path, **sections: dict[str, object]) -> None:
-    path = project / "config" / "pipeline.yaml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for name, values in sections.items():
-        config.setdefault(name, {}).update(values)
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-
-
 @pytest.fixture
 def copy(hep: tuple[Path, Path], tmp_path: Path) -> Path:
     """A fresh copy of the installed project (its package is imported from the original)."""
@@ -68,18 +59,15 @@ def test_root_ntuples_from_scikit_hep_testdata(hep: tuple[Path, Path], copy: Pat
         (raw / folder).mkdir(parents=True)
         for name in names:
             shutil.copy(skhep_testdata.data_path(name), raw / folder / name)
-    _configure(
-        copy,
-        data={
-            "ntuples": {
-                "tree": "events",
-                "samples": [
-                    {"files": "data/raw/signal/*.root", "label": 1},
-                    {"files": "data/raw/background/*.root", "label": 0},
-                ],
-            }
-        },
-        dask={"n_workers": 2, "partition_size": 1000},
+    ntuples = {
+        "tree": "events",
+        "samples": [
+            {"files": "data/raw/signal/*.root", "label": 1},
+            {"files": "data/raw/background/*.root", "label": 0},
+        ],
+    }
+    edit_pipeline(
+        copy, {"data": {"ntuples": ntuples}, "dask": {"n_workers": 2, "partition_size": 1000}}
     )
     env = _env(python)
     out = run(["make", "data", "features", f"PYTHON={python}"], cwd=copy, env=env)
@@ -169,7 +157,7 @@ def test_the_step_runs_on_an_existing_cluster(
 ) -> None:
     _, python = hep
     address = cluster
-    _configure(copy, data={"n_events": 20000}, dask={"partition_size": 2000})
+    edit_pipeline(copy, {"data": {"n_events": 20000}, "dask": {"partition_size": 2000}})
     run(["make", "data", f"PYTHON={python}"], cwd=copy, env=_env(python))
     local = Path(shutil.copytree(copy, tmp_path / "local"))
     out = run(

@@ -15,10 +15,20 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import COPIER, GIT_ID, TEMPLATE, commit_all, copy_at, git, run, update
+from helpers import (
+    COPIER,
+    GIT_ID,
+    QUESTIONS,
+    TEMPLATE,
+    choices,
+    commit_all,
+    copy_at,
+    git,
+    run,
+    update,
+)
 from test_update import PACKAGE, digests, edit
 
-CONFIG = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
 #: A variable of a path in template/: {{ name }} or a name tested in {% if ... %}.
 PATH_VARIABLE = re.compile(r"\{\{\s*(\w+)|\{%\s*if\s+(\w+)")
 
@@ -27,8 +37,8 @@ def answers_in(expression: str) -> set[str]:
     """The questions an expression of copier.yml reads (computed values resolved)."""
     names = set(re.findall(r"\b([a-z_][a-z0-9_]*)\b", expression))
     found = set()
-    for name in names & set(CONFIG):
-        spec = CONFIG[name]
+    for name in names & set(QUESTIONS):
+        spec = QUESTIONS[name]
         if isinstance(spec, dict) and spec.get("when") is False:
             found |= answers_in(str(spec.get("default", "")))
         else:
@@ -49,15 +59,10 @@ def path_shaping_answers() -> dict[str, set[str]]:
 
 def another_value(name: str) -> Any:
     """A valid answer for `name` other than its default (and START) that removes their paths."""
-    spec = CONFIG[name]
-    if spec.get("type") == "bool":
-        return not spec["default"]
-    if "choices" in spec:
-        values = (
-            list(spec["choices"].values()) if isinstance(spec["choices"], dict) else spec["choices"]
-        )
-        # 'none', 'generic', the last licence
-        return [v for v in values if v not in (spec["default"], START.get(name))][-1]
+    spec = QUESTIONS[name]
+    if "choices" in spec or spec.get("type") == "bool":
+        # 'none', 'generic', the last licence, not the default yes or no
+        return [v for v in choices(name) if v not in (spec["default"], START.get(name))][-1]
     if name.startswith("author_"):
         return "Zoë"  # another initial
     return "renamed_analysis" if name == "package_name" else "renamed-analysis"

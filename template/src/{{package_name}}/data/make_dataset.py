@@ -33,7 +33,14 @@ from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
 from .synthetic import FEATURES, generate
-from .table import FORMATS, TableError, check_table, needed_per_label, write_table
+from .table import (
+    FORMATS,
+    TableError,
+    check_table,
+    needed_per_label,
+    require_reader,
+    write_table,
+)
 
 
 def _synthetic_size(config: Config) -> tuple[int, float]:
@@ -199,7 +206,8 @@ def make_dataset(root: Path, record: bool = False) -> Path:
             in format.
         ChecksumError: a raw file differs from its manifest entry, or has none and is unproven.
         TableError: a raw table to be recorded (downloaded, or without its entry) is not a table
-            of features and a 0/1 label with enough events of each label.
+            of features and a 0/1 label with enough events of each label; or raw_file is Parquet
+            and pyarrow (the parquet extra) is not installed.
         DownloadError: the download failed.
     """
     config = load_config(root)
@@ -211,6 +219,7 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         recorded = manifest.record_or_verify(inputs)
         print(f"{len(inputs)} input files checked against their manifests ({recorded} new)")
         return inputs[0]
+    require_reader(raw)  # before any copy of it is written elsewhere (a download, a check)
     if raw.exists():
         check_existing(config, raw, record)
         return raw

@@ -64,6 +64,20 @@ def _arrow(path: Path) -> tuple[ModuleType, ModuleType]:
     return pa, pq
 
 
+def require_reader(path: Path) -> None:
+    """Check that the library for the format of the table `path` is installed.
+
+    Args:
+        path: a table by its configured name (e.g. data.raw_file), existing or not.
+
+    Raises:
+        TableError: the name has no known table suffix, or it is Parquet and pyarrow (the
+            `parquet` extra) is not installed; the message names `path` and the fix.
+    """
+    if _suffix(path) == ".parquet":
+        _arrow(path)
+
+
 def _suffix(path: Path) -> str:
     """The table format named by the file name."""
     if path.suffix not in FORMATS:

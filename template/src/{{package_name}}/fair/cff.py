@@ -214,11 +214,6 @@ class Person:
             name = f"{name}, {self.suffix}"
         return name or self.alias
 
-    def label(self) -> str:
-        """Return 'Full Name (orcid)' for messages."""
-        suffix = f" ({self.orcid})" if self.orcid else ""
-        return f"{self.full_name()}{suffix}".strip()
-
 
 def authors(data: dict[str, Any]) -> list[Person]:
     """The authors of a CFF mapping, in their order (entries that are no mapping skipped)."""
