@@ -60,6 +60,7 @@ COMMON = {
     "tests/test_inputs_config.py",
     "tests/test_inputs_tables.py",
     "tests/test_metadata.py",
+    "tests/test_scorecard_checks.py",
 }
 PACKAGE = {
     "__init__.py",
@@ -90,9 +91,12 @@ PACKAGE = {
     "fair/cli.py",
     "fair/crosswalk.py",
     "fair/derive.py",
+    "fair/fairchecks.py",
     "fair/findings.py",
+    "fair/modelchecks.py",
     "fair/rules.py",
     "fair/scorecard.py",
+    "fair/scoring.py",
     "fair/schemas/README.md",
     "fair/schemas/cff-1.2.0.schema.json",
     "fair/sources.py",

@@ -194,3 +194,31 @@ def test_any_metadata_error_fails_the_scorecard(
     assert proc.returncode != 0
     f2 = next(c for c in result["checks"] if (c["principle"], c["subject"]) == ("F2", "code"))
     assert f2["status"] == "fail" and name in f2["evidence"] and words in f2["evidence"], f2
+
+
+def test_the_registry_has_one_check_per_line_each_with_the_source_of_its_rule(
+    fresh: Path,
+) -> None:
+    """Every scorecard line is one registered check: no (principle, subject, title) twice, its
+    title is the first line of its docstring, and the docstring quotes the FAIR principle or
+    the Les Houches recommendations (arXiv:2312.14575) it applies."""
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(fresh / "src")!r})
+from {PACKAGE}.fair.scorecard import CHECKS
+print(json.dumps([[c.principle, c.subject, c.title, c.function.__doc__] for c in CHECKS]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    registry = json.loads(out)
+    keys = [(principle, subject, title) for principle, subject, title, _ in registry]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    for principle, subject, title, doc in registry:
+        assert doc.strip().splitlines()[0] == title
+        source = "arXiv:2312.14575" if principle == "LH" else f"{principle}: "
+        assert source in doc, (principle, subject, title)
+    # The lines of a project are registered checks, each once.
+    _, result = scorecard(fresh)
+    lines = [(c["principle"], c["subject"], c["title"]) for c in result["checks"]]
+    assert len(lines) == len(set(lines)) and set(lines) <= set(keys)

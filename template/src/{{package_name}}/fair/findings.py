@@ -18,10 +18,14 @@ class Finding:
     message: str
     fix: str
 
+    @property
+    def where(self) -> str:
+        """The place of the finding: 'file: field', or 'file' for the whole file."""
+        return f"{self.file}: {self.field}" if self.field else self.file
+
     def line(self) -> str:
         """Return the finding as one line for the terminal."""
-        where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{self.severity.upper():7} {where}: {self.message}. Fix: {self.fix}"
+        return f"{self.severity.upper():7} {self.where}: {self.message}. Fix: {self.fix}"
 
 
 @dataclass

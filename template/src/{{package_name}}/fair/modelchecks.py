@@ -1,0 +1,235 @@
+"""The FAIR checks of the model release models/<name>/, in the order of the scorecard.
+
+Besides the FAIR principles (Wilkinson et al., Sci. Data 3, 160018 (2016)), the lines "LH" are
+the recommendations for publishing reusable machine-learning models of the LHC Reinterpretation
+Forum and the PhysTeV 2023 workshop at Les Houches (arXiv:2312.14575): a stable interchange
+format, documented inputs, outputs and preprocessing, validation material, a model runnable
+without Python, a licence, and the training code with a toy data set. Each check takes the
+:class:`.scoring.Context` and its :class:`.scoring.ModelContext` and returns an
+:class:`.scoring.Outcome`; it runs only in a project with a model.
+"""
+
+from __future__ import annotations
+
+from ..layout import MANIFEST_NAME, ONNX_FILE
+from . import archives
+from .scoring import (
+    HEPDATA_ARCHIVE,
+    TRAINER,
+    VALIDATION_FILES,
+    Context,
+    ModelContext,
+    Outcome,
+    failed,
+    licence_path,
+    model_check,
+    passed,
+    warned,
+    worst,
+)
+
+RUN_MAKE_ALL = "run `make all` (it trains, exports and validates the model and writes its card)"
+#: The sections of a full model card (`make model-card`); a placeholder card lacks them.
+CARD_SECTIONS = ("### Inputs", "### Outputs", "### Preprocessing", "## Uses", "## Evaluation")
+LICENCE_FIX = "restore LICENSES/ and the model card from git, or run `make model-card`"
+
+
+def released(model: ModelContext, relative: str) -> Outcome:
+    """The outcome of one released file: written, and unchanged since its manifest entry.
+
+    Args:
+        model: the model release.
+        relative: the file, relative to the model's folder (one of RELEASE_FILES).
+
+    Returns:
+        Pass when it is written and matches its manifest entry (if any); warn when it is not
+        written yet; fail when the manifest lists it but it is missing or changed.
+    """
+    file = model.release[relative]
+    path = f"{model.dir}/{relative}"
+    if not file.exists:
+        if file.listed:
+            return failed(f"{path} missing (listed in {MANIFEST_NAME})", RUN_MAKE_ALL)
+        return warned(f"{path} not written yet", RUN_MAKE_ALL)
+    if not file.intact:
+        return failed(f"{path} changed since it was released ({MANIFEST_NAME})", RUN_MAKE_ALL)
+    return passed(path + (f" (sha256 in {MANIFEST_NAME})" if model.has_manifest else ""))
+
+
+def card_outcome(context: Context, model: ModelContext) -> Outcome:
+    """The outcome of the model card, shared by the lines that rest on it.
+
+    Args:
+        context: the facts about the project.
+        model: the model release.
+
+    Returns:
+        Fail when the card is missing or the metadata checker found an error in it; warn when
+        it is the placeholder written before `make all`; pass when it has every section.
+    """
+    name = model.card_name
+    error = context.first_error([name])
+    if error is not None:
+        return failed(f"{error.where}: {error.message}", "run `make model-card`")
+    if not context.has(name):
+        return failed(f"{name} missing", "run `make model-card` (or restore it from git)")
+    text = model.card.text if model.card else ""
+    if all(section in text for section in CARD_SECTIONS):
+        return passed(f"{name}: " + ", ".join(s.strip("# ") for s in CARD_SECTIONS))
+    return warned(f"{name}: placeholder", RUN_MAKE_ALL)
+
+
+@model_check("F2")
+def model_rich_metadata(context: Context, model: ModelContext) -> Outcome:
+    """rich metadata (model card)
+
+    F2: data are described with rich metadata: the model card (Mitchell et al., "Model Cards
+    for Model Reporting", arXiv:1810.03993), in the Hugging Face format.
+    """
+    return card_outcome(context, model)
+
+
+@model_check("F1")
+def model_identifier(context: Context, model: ModelContext) -> Outcome:
+    """persistent identifier
+
+    F1: (meta)data are assigned a globally unique and persistent identifier: the DOI of the
+    archived release, in the model card.
+    """
+    doi = model.card.doi if model.card else None
+    if doi:
+        return passed(f"{model.card_name}: doi {doi}")
+    return warned(
+        f"{model.card_name}: doi missing",
+        f"archive the release ({archives.suggested('model')}) and run `make metadata`",
+    )
+
+
+@model_check("LH")
+def model_interchange_format(context: Context, model: ModelContext) -> Outcome:
+    """stable interchange format (ONNX)
+
+    Les Houches (arXiv:2312.14575): publish the model in a stable interchange format, ONNX,
+    rather than a framework's own serialisation.
+    """
+    return released(model, ONNX_FILE)
+
+
+@model_check("LH")
+def model_documented(context: Context, model: ModelContext) -> Outcome:
+    """inputs, outputs and preprocessing documented
+
+    Les Houches (arXiv:2312.14575): document the model's inputs (with their units), outputs
+    and preprocessing: the sections Inputs, Outputs and Preprocessing of the model card.
+    """
+    return card_outcome(context, model)
+
+
+@model_check("LH")
+def model_validation_material(context: Context, model: ModelContext) -> Outcome:
+    """validation material
+
+    Les Houches (arXiv:2312.14575): publish reference inputs with the outputs the model gives
+    for them, so that a reuser can check the model runs as released.
+    """
+    outcomes = [released(model, name) for name in VALIDATION_FILES]
+    status = worst(outcomes)
+    evidence = "; ".join(o.evidence for o in outcomes)
+    fix = "" if status == "pass" else f"{RUN_MAKE_ALL}; `make validate-model` checks it"
+    return Outcome(status, evidence, fix)
+
+
+@model_check("LH")
+def model_without_python(context: Context, model: ModelContext) -> Outcome:
+    """runnable without Python
+
+    Les Houches (arXiv:2312.14575): the model can be run outside Python (reinterpretation
+    frameworks are C++): ONNX with the onnxruntime C/C++ API, and a C++ header (petrifyml).
+    """
+    onnx = released(model, ONNX_FILE)
+    if onnx.status != "pass":
+        return onnx
+    evidence = f"{model.dir}/{ONNX_FILE} runs with the onnxruntime C/C++ API"
+    if context.has(model.cpp_header):
+        evidence += f"; {model.cpp_header} needs only a C++ compiler (petrifyml)"
+    return passed(evidence)
+
+
+def _missing_licence(model: ModelContext) -> str:
+    """The evidence of a model without a licence text: the text or the card's field."""
+    licence = model.card.data_license if model.card else None
+    return f"{licence_path(licence)} missing" if licence else f"{model.card_name}: no license"
+
+
+@model_check("LH")
+def model_licence_item(context: Context, model: ModelContext) -> Outcome:
+    """licence
+
+    Les Houches (arXiv:2312.14575): release the model under an explicit licence: the card's
+    license field, with its text in LICENSES/.
+    """
+    text = context.licence_file(model.card.data_license if model.card else None)
+    if text is None:
+        return failed(_missing_licence(model), LICENCE_FIX)
+    return passed(f"{model.card_name}: license; {text}")
+
+
+@model_check("R1.1")
+def model_licence(context: Context, model: ModelContext) -> Outcome:
+    """clear usage licence
+
+    R1.1: (meta)data are released with a clear and accessible data usage license: the model
+    card's license, with its text in LICENSES/.
+    """
+    licence = model.card.data_license if model.card else None
+    if context.licence_file(licence) is None:
+        return failed(_missing_licence(model), LICENCE_FIX)
+    return passed(f"{model.card_name}: license {licence}")
+
+
+@model_check("LH")
+def model_training_code(context: Context, model: ModelContext) -> Outcome:
+    """training code with a toy data set
+
+    Les Houches (arXiv:2312.14575): publish the training code, with a (toy) data set it runs
+    on, so that the model can be retrained and studied.
+    """
+    if not context.has(TRAINER):
+        return failed(f"{TRAINER} missing", "restore the training code from git")
+    toy = (context.config.get("data") or {}).get("source") == "synthetic"
+    data = "seeded toy data set" if toy else "downloaded data set"
+    return passed(f"{TRAINER}, config/pipeline.yaml ({data})")
+
+
+@model_check("R1.2")
+def model_provenance(context: Context, model: ModelContext) -> Outcome:
+    """provenance: data, configuration, code version
+
+    R1.2: (meta)data are associated with detailed provenance: training.json records the data's
+    checksums, the configuration and the code version of the training.
+    """
+    if context.has(model.training_record):
+        return passed(model.training_record)
+    return warned(f"{model.training_record} not written yet", RUN_MAKE_ALL)
+
+
+@model_check("R1.3", applies=lambda c: c.domain == "hep")
+def model_hepdata(context: Context, model: ModelContext) -> Outcome:
+    """community standard: HEPData with the model attached
+
+    R1.3: (meta)data meet domain-relevant community standards: in particle physics, a HEPData
+    record with the model and its validation material attached (`make hepdata`).
+    """
+    if context.has(HEPDATA_ARCHIVE):
+        return passed(f"{HEPDATA_ARCHIVE} (validated by hepdata-validator when written)")
+    return warned(f"{HEPDATA_ARCHIVE} not written yet", RUN_MAKE_ALL)
+
+
+@model_check("R1.3", applies=lambda c: c.domain != "hep")
+def model_hugging_face_card(context: Context, model: ModelContext) -> Outcome:
+    """community standard: Hugging Face model card
+
+    R1.3: (meta)data meet domain-relevant community standards: outside particle physics, the
+    Hugging Face model card (YAML header and sections).
+    """
+    return card_outcome(context, model)
