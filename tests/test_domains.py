@@ -7,7 +7,7 @@ generic: neutral plots and Zenodo only, no domain-specific archive.
 
 from __future__ import annotations
 
-import ast
+import json
 import re
 from pathlib import Path
 
@@ -49,11 +49,9 @@ def _package(project: Path) -> Path:
 
 
 def _archives_module(project: Path) -> list[tuple[str, str, tuple[str, ...]]]:
-    tree = ast.parse((_package(project) / "fair" / "archives.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "ARCHIVES":
-            return ast.literal_eval(node.value)
-    raise AssertionError("fair/archives.py has no ARCHIVES")
+    """The archives fair/archives.py reads: fair/archives.json, written from the answers."""
+    text = (_package(project) / "fair" / "archives.json").read_text(encoding="utf-8")
+    return [(entry["name"], entry["url"], tuple(entry["takes"])) for entry in json.loads(text)]
 
 
 def test_the_domain_archives_and_no_others(project: Path) -> None:
@@ -77,7 +75,9 @@ def test_the_data_readme_is_a_datasheet(project: Path) -> None:
 def test_plots_and_dependencies_are_neutral_outside_hep(project: Path) -> None:
     domain = _domain(project)
     plots = (_package(project) / "visualization" / "plots.py").read_text(encoding="utf-8")
-    labels = re.search(r"^CLASS_NAMES = (.+)$", plots, re.MULTILINE)[1]
+    constants = (_package(project) / "project.py").read_text(encoding="utf-8")
+    labels = re.search(r"^CLASS_NAMES: Final = (.+)$", constants, re.MULTILINE)[1]
+    assert "CLASS_NAMES: tuple[str, str] = project.CLASS_NAMES" in plots
     requirements = (project / "requirements.txt").read_text(encoding="utf-8").lower()
     pinned = {line.split("==")[0] for line in requirements.splitlines() if "==" in line}
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")

@@ -65,6 +65,7 @@ COMMON = {
 PACKAGE = {
     "__init__.py",
     "py.typed",
+    "project.py",
     "config.py",
     "provenance.py",
     "files.py",
@@ -85,6 +86,7 @@ PACKAGE = {
     "visualization/plots.py",
     "fair/__init__.py",
     "fair/__main__.py",
+    "fair/archives.json",
     "fair/archives.py",
     "fair/cff.py",
     "fair/checks.py",
@@ -105,6 +107,7 @@ PACKAGE = {
 MODEL_PACKAGE = {
     "models/__init__.py",
     "models/estimator.py",
+    "models/interface.py",
     "models/train_model.py",
     "models/predict_model.py",
     "models/evaluate_model.py",
@@ -128,6 +131,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
     if answers["ml_framework"] != "none":
         files |= {f"src/{package}/{name}" for name in MODEL_PACKAGE}
         files |= {"tests/test_models.py", "tests/test_model_inputs.py"}
+        files.add("tests/test_estimator_interface.py")
         files.add("models/classifier/MODEL_CARD.md")
         files |= {"config/model_card.yaml", "docs/model.md"}
         if answers["ml_framework"] == "scikit-learn":
@@ -141,7 +145,8 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
     if answers["include_docker"]:
         files |= {"Dockerfile", ".dockerignore"}
     if answers["domain"] == "hep":
-        files |= {f"src/{package}/data/ntuple.py", "tests/test_ntuple.py"}
+        files |= {f"src/{package}/data/ntuple.py", f"src/{package}/data/samples.py"}
+        files.add("tests/test_ntuple.py")
         files |= {f"src/{package}/visualization/style.py", "tests/test_figures.py"}
     else:
         files.add("ro-crate-metadata.json")

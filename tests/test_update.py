@@ -90,8 +90,8 @@ def test_update_applies_the_template_change_and_keeps_every_user_edit(
     checker.write_text(checker.read_text() + "\n# template 0.2.0: checker improved\n")
     code, text = "\n# template 0.2.0 change\n", "\n<!-- template 0.2.0 change -->\n"
     for changed_file, line in {
-        "src/{{package_name}}/data/synthetic.py.jinja": code,
-        "src/{{package_name}}/visualization/plots.py.jinja": code,
+        "src/{{package_name}}/data/{% if domain == 'hep' %}synthetic.py{% endif %}": code,
+        "src/{{package_name}}/visualization/{% if domain == 'hep' %}plots.py{% endif %}": code,
         "config/pipeline.yaml.jinja": code,
         "{% if include_docker %}Dockerfile{% endif %}.jinja": code,
         "data/README.md.jinja": text,

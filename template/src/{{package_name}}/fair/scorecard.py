@@ -22,6 +22,7 @@ import yaml
 
 from ..data.manifest import ChecksumError, read_manifest, sha256_of
 from ..layout import MANIFEST_NAME
+from ..project import DOMAIN
 from . import fairchecks, modelchecks  # noqa: F401  (registers the checks, in this order)
 from .checks import check_metadata
 from .findings import Report
@@ -41,15 +42,6 @@ from .scoring import (
 from .sources import CITATION, Record
 
 __all__ = ["CHECKS", "Check", "Context", "Scorecard", "build_context", "scorecard"]
-
-
-def _domain(root: Path) -> str:
-    """The project's domain, as answered to Copier ("" when .copier-answers.yml is unreadable)."""
-    try:
-        answers = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return ""
-    return str(answers.get("domain", "")) if isinstance(answers, dict) else ""
 
 
 def _config(root: Path) -> dict[str, Any]:
@@ -117,7 +109,7 @@ def build_context(root: Path, report: Report, citation: Record) -> Context:
     return Context(
         report=report,
         citation=citation,
-        domain=_domain(root),
+        domain=DOMAIN,
         config=config,
         files={name: (root / name).is_file() for name in looked_for},
         licence_texts=_licence_texts(root),

@@ -22,7 +22,7 @@ from ..files import write_text
 from ..layout import FEATURES_FIX, TRAINING_RECORD, Layout
 from ..provenance import provenance
 from ..step import run_step
-from . import estimator
+from . import estimator, interface
 
 
 def training_record(directory: Path) -> dict[str, Any]:
@@ -66,13 +66,18 @@ def training_record(directory: Path) -> dict[str, Any]:
 
 
 def load_trained(directory: Path) -> tuple[Any, dict[str, Any]]:
-    """Load the trained model and its record, checked to belong together (`training_record`)."""
+    """Load the trained model and its record, checked to belong together (`training_record`).
+
+    The start of every step that uses the trained model: estimator.py is checked first.
+    """
+    interface.check(estimator)
     record = training_record(directory)
     return estimator.load(directory), record
 
 
 def train(root: Path) -> Path:
     """Train, save the model and its training record; return the model folder."""
+    interface.check(estimator)
     config = load_config(root)
     layout = Layout(config)
     train_file = layout.train_table

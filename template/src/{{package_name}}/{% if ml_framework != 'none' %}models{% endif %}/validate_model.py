@@ -2,7 +2,8 @@
 
 It verifies the released files against models/<name>/MANIFEST.sha256, runs onnx.checker and the
 interface check on model.onnx, and re-runs the saved reference inputs through onnxruntime,
-comparing with the expected outputs to 1e-5.{% if ml_framework == 'scikit-learn' %} It compiles and runs the C++ export on them too.{% endif %}
+comparing with the expected outputs to 1e-5; a scikit-learn model's C++ export is compiled and
+run on them too.
 It needs only onnx, onnxruntime and numpy, not the training library.
 """
 
@@ -14,15 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import project
 from ..config import load_config
 from ..data import manifest
 from ..layout import Layout
 from ..step import run_step
 from . import onnx_io, reference
-{%- if ml_framework == 'scikit-learn' %}
-from .export_cpp import CPP_DIR, CppError
-from .export_cpp import check as check_cpp
-{%- endif %}
 
 TOLERANCE = 1e-5
 #: What a release whose manifest lacks or does not match a file asks for.
@@ -49,6 +47,31 @@ def compare(scores: np.ndarray, expected: np.ndarray, what: str) -> float:
     return float(deviation.max())
 
 
+def _check_cpp_export(directory: Path, expected: np.ndarray) -> list[str]:
+    """Compile and run a scikit-learn model's C++ export on the reference inputs, if it has one.
+
+    Returns:
+        The line of the passed check, or [] without a C++ export.
+
+    Raises:
+        ValidationError: the export does not build, run or reproduce `expected`.
+    """
+    if project.ML_FRAMEWORK != "scikit-learn":  # export_cpp.py is in scikit-learn projects only
+        return []
+    from .export_cpp import CPP_DIR, CppError
+    from .export_cpp import check as check_cpp
+
+    cpp = directory / CPP_DIR
+    if not cpp.is_dir():
+        return []
+    inputs_csv = (directory / reference.DIRECTORY / reference.INPUTS_FILE).resolve()
+    try:
+        worst = check_cpp(cpp, inputs_csv, expected.astype(np.float64))
+    except CppError as error:
+        raise ValidationError(f"C++ export: {error}; {RELEASE_FIX}") from error
+    return [f"the C++ export reproduces them too (max diff {worst:.2g})"]
+
+
 def validate(root: Path) -> list[str]:
     """Run every check; return one line per passed check, raise on the first failure."""
     layout = Layout(load_config(root))
@@ -71,16 +94,7 @@ def validate(root: Path) -> list[str]:
     passed.append(f"onnx.checker accepts {onnx_file.name}; input '{onnx_io.INPUT_NAME}' {names}")
     worst = compare(onnx_io.run(onnx_io.session(model, onnx_file), x), expected, "onnxruntime")
     passed.append(f"onnxruntime reproduces the {len(expected)} reference outputs ({worst:.2g})")
-{%- if ml_framework == 'scikit-learn' %}
-    cpp = directory / CPP_DIR
-    if cpp.is_dir():
-        inputs_csv = (directory / reference.DIRECTORY / reference.INPUTS_FILE).resolve()
-        try:
-            worst = check_cpp(cpp, inputs_csv, expected.astype(np.float64))
-        except CppError as error:
-            raise ValidationError(f"C++ export: {error}; {RELEASE_FIX}") from error
-        passed.append(f"the C++ export reproduces them too (max diff {worst:.2g})")
-{%- endif %}
+    passed += _check_cpp_export(directory, expected)
     return passed
 
 

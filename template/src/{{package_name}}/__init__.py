@@ -6,8 +6,10 @@ the Python that runs Copier.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .project import DISTRIBUTION
+
 try:
-    __version__ = version("{{ project_slug }}")
+    __version__ = version(DISTRIBUTION)
 except PackageNotFoundError:  # not installed, e.g. run from a source checkout
     __version__ = "0+unknown"
 

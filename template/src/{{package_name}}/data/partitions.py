@@ -1,0 +1,116 @@
+"""The raw inputs of `make features`, cut into partitions that Dask workers read on their own.
+
+A partition is a row range of the raw table (`data.raw_file`, CSV or Parquet) or, in a
+high-energy-physics project, an entry range of the ROOT tree of one sample file when
+`data.ntuples` is set (data/samples.py; the label of its events is the sample's, the features
+come from data/ntuple.py).
+`load` is what a worker runs: it reads one partition and returns its features and labels.
+Sizes are set by `dask.partition_size` in config/pipeline.yaml.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import project
+from ..config import CONFIG_FILE, Config, ConfigError
+from . import manifest, table
+
+if TYPE_CHECKING:  # data/samples.py is in high-energy-physics projects only
+    from .samples import Sample
+
+DEFAULT_PARTITION_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One part of an input file: [start, stop) in bytes (CSV), rows (Parquet) or entries (ROOT;
+    `tree` and `label` are set for a ROOT sample)."""
+
+    path: str
+    start: int
+    stop: int
+    tree: str | None = None
+    label: int | None = None
+
+
+def partition_size(config: Config) -> int:
+    """Rows (or entries) per partition: `dask.partition_size`."""
+    return config.setting("dask", "partition_size", DEFAULT_PARTITION_SIZE)
+
+
+def ntuple_samples(config: Config) -> list[Sample]:
+    """The ROOT samples of `data.ntuples` (data/samples.py); [] if it is not set.
+
+    Raises:
+        ConfigError: the setting is wrong, or set in a project of another domain than
+            high-energy physics.
+    """
+    if project.DOMAIN == "hep":
+        from .samples import ntuple_samples as samples_of
+
+        return samples_of(config)
+    if config.section("data").get("ntuples"):
+        raise ConfigError(
+            f"{CONFIG_FILE}: 'data.ntuples' (ROOT files) is read by high-energy-physics projects "
+            "only; convert the data to CSV or Parquet and set data.raw_file"
+        )
+    return []
+
+
+def raw_files(config: Config) -> list[Path]:
+    """The raw files the features are built from (each checked against its manifest)."""
+    samples = ntuple_samples(config)
+    if samples:
+        return [path for sample in samples for path in sample.files]
+    return [config.path("data", "raw_file")]
+
+
+def plan(config: Config) -> list[Partition]:
+    """Cut every raw input into partitions of `dask.partition_size` rows (or entries)."""
+    size = partition_size(config)
+    samples = ntuple_samples(config)
+    if samples:
+        from .samples import entry_ranges, ntuple_tree
+
+        tree = ntuple_tree(config)
+        return [
+            Partition(str(path.resolve()), start, stop, tree, sample.label)
+            for sample in samples
+            for path in sample.files
+            for start, stop in entry_ranges(path, tree, size)
+        ]
+    raw = config.path("data", "raw_file")
+    return [Partition(str(raw.resolve()), start, stop) for start, stop in table.parts(raw, size)]
+
+
+def _visible(path: str) -> Path:
+    """The input at `path`, or a FileNotFoundError that says where it is missing."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(
+            f"{path} cannot be read by the Dask worker on {socket.gethostname()}: workers read "
+            "the inputs by their absolute paths, so run them where the project's file system is "
+            "mounted (e.g. AFS, EOS or NFS)"
+        )
+    return Path(path)
+
+
+def checksum(path: str) -> str:
+    """The sha256 of one input file (on a Dask worker, so that big inputs hash in parallel)."""
+    return manifest.sha256_of(_visible(path))
+
+
+def load(partition: Partition) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read one partition (on a Dask worker); return (features, labels, feature names)."""
+    _visible(partition.path)
+    if partition.tree is not None and partition.label is not None:
+        from .samples import read
+
+        x, names = read(partition.path, partition.tree, partition.start, partition.stop)
+        return x, np.full(len(x), partition.label, dtype=np.int64), names
+    return table.read_part(Path(partition.path), partition.start, partition.stop)
