@@ -106,6 +106,7 @@ PACKAGE = {
 }
 MODEL_PACKAGE = {
     "models/__init__.py",
+    "models/agreement.py",
     "models/estimator.py",
     "models/interface.py",
     "models/train_model.py",

@@ -52,3 +52,22 @@ def test_ruff_checks_the_sources_as_they_are(tmp_path: Path) -> None:
     assert len(files) > 40  # the variants chosen by file name included
     run([ruff, "check", "--no-cache", "--config", settings, *files], cwd=tmp_path)
     run([ruff, "format", "--check", "--no-cache", "--config", settings, *files], cwd=tmp_path)
+
+
+def test_the_first_model_card_writes_licences_as_the_package_does() -> None:
+    """models/MODEL_CARD.md.jinja maps SPDX to Hugging Face licence ids before the package is
+    installed; fair/sources.py's HF_LICENSES is the package's map: the two must be one."""
+    import ast
+
+    sources = (SOURCES / "{{package_name}}" / "fair" / "sources.py").read_text(encoding="utf-8")
+    (package_map,) = (
+        ast.literal_eval(node.value)
+        for node in ast.walk(ast.parse(sources))
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "HF_LICENSES"
+    )
+    cards = TEMPLATE / "template" / "models"
+    (card,) = cards.glob("*/MODEL_CARD.md.jinja")
+    found = re.search(r"set hf_license = (\{[^}]*\})", card.read_text(encoding="utf-8"))
+    assert found, f"{card}: no hf_license map"
+    card_map = ast.literal_eval(found[1])
+    assert card_map == {spdx: hf for hf, spdx in package_map.items()}

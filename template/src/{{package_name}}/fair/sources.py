@@ -33,8 +33,23 @@ ROCRATE = "ro-crate-metadata.json"
 #: Markdown files with blocks `make metadata` writes (crosswalk.BLOCK), besides the model cards.
 BLOCK_FILES = ("README.md", "data/README.md")
 
-#: Licence names of the Hugging Face Hub that are not the SPDX identifier in lower case.
+#: Licence names of the Hugging Face Hub that are not the SPDX identifier in lower case
+#: (huggingface.co/docs/hub/repositories-licenses). models/MODEL_CARD.md.jinja of the template
+#: writes the first card with the same map (a template test compares them).
 HF_LICENSES = {"odbl": "ODbL-1.0", "pddl": "PDDL-1.0"}
+
+
+def hf_license(spdx: str) -> str:
+    """The Hugging Face Hub licence id of an SPDX identifier ("CC-BY-4.0" -> "cc-by-4.0")."""
+    reverse = {value: key for key, value in HF_LICENSES.items()}
+    return reverse.get(spdx, spdx.lower())
+
+
+def spdx_of_hf(name: str) -> str:
+    """The SPDX identifier of a Hugging Face Hub licence id, as far as it differs ("odbl" ->
+    "ODbL-1.0"); other ids are returned as they are (the checker compares them case-blind)."""
+    return HF_LICENSES.get(name, name)
+
 
 __all__ = ["Person", "Record", "SourceError"]
 
@@ -264,7 +279,7 @@ def read_model_card(root: Path, path: Path) -> Record:
     return Record(
         file=name,
         version=_str(header.get("model_version")),
-        data_license=HF_LICENSES.get(license_name or "", license_name),
+        data_license=spdx_of_hf(license_name) if license_name else None,
         doi=doi_id(str(doi)) if doi else None,
         raw=header,
         text=text,

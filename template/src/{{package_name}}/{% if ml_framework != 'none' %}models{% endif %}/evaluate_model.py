@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
 
 from ..config import load_config
@@ -16,16 +15,13 @@ from ..files import write_text
 from ..layout import ROC_FIGURE, SCORE_FIGURE, Layout
 from ..step import run_step
 from ..visualization import plots
+from .predict_model import read_predictions
 
 
 def evaluate(root: Path) -> dict[str, float]:
     """Compute the metrics from reports/predictions.csv and draw the figures; return the metrics."""
     layout = Layout(load_config(root))
-    predictions = layout.predictions
-    if not predictions.is_file():
-        raise FileNotFoundError(f"{predictions} is missing: run `make predict`")
-    table = np.loadtxt(predictions, delimiter=",", skiprows=1, ndmin=2)
-    scores, labels = table[:, 0], table[:, 1].astype(np.int64)
+    scores, labels = read_predictions(layout.predictions)
     metrics = {
         "roc_auc": float(roc_auc_score(labels, scores)),
         "accuracy": float(accuracy_score(labels, scores >= 0.5)),

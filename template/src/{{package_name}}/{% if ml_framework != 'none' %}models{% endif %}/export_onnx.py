@@ -24,12 +24,9 @@ from ..data.table import read_table
 from ..files import write_bytes, write_text
 from ..layout import EXPORT_CHECK, FEATURES_FIX, Layout
 from ..step import run_step
-from . import estimator, onnx_io, reference
+from . import agreement, estimator, onnx_io, reference
 from .inputs import describe_inputs
 from .train_model import load_trained
-
-# Largest difference allowed between the native model and onnxruntime.
-TOLERANCE = 1e-5
 
 
 class ExportError(Exception):
@@ -37,14 +34,26 @@ class ExportError(Exception):
 
 
 def compare(native: np.ndarray, exported: np.ndarray) -> float:
-    """Return the largest absolute difference; raise ExportError above TOLERANCE."""
-    difference = float(np.max(np.abs(native - exported.astype(np.float64))))
-    if not difference <= TOLERANCE:
-        worst = int(np.argmax(np.abs(native - exported)))
+    """The largest difference of the ONNX export's outputs from the native model's.
+
+    Args:
+        native: shape (N,), the native model's probabilities on the test events.
+        exported: shape (N,), onnxruntime's on the same events.
+
+    Returns:
+        The largest absolute difference (at most `agreement.TOLERANCE`).
+
+    Raises:
+        ExportError: an event differs by more than `agreement.TOLERANCE`.
+    """
+    difference, disagreement = agreement.compare(exported, native)
+    if disagreement is not None:
         raise ExportError(
-            f"onnxruntime and {estimator.LIBRARY} disagree by {difference:.3g} (> {TOLERANCE:g}) "
-            f"on test event {worst}: native {native[worst]:.8f}, ONNX {exported[worst]:.8f}; "
-            "the converter does not reproduce this model, nothing was written"
+            f"onnxruntime and {estimator.LIBRARY} disagree by {difference:.3g} "
+            f"(> {agreement.TOLERANCE:g}) on {disagreement.count} of {disagreement.total} test "
+            f"events (event {disagreement.row}: native {disagreement.expected:.8f}, ONNX "
+            f"{disagreement.got:.8f}); the converter does not reproduce this model, nothing "
+            "was written"
         )
     return difference
 
@@ -96,7 +105,7 @@ def export(root: Path) -> Path:
             {
                 "n_events": len(x32),
                 "max_abs_difference": difference,
-                "tolerance": TOLERANCE,
+                "tolerance": agreement.TOLERANCE,
                 "native": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
                 "onnx": onnx.__version__,
                 "onnxruntime": onnxruntime.__version__,

@@ -23,7 +23,7 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from ..config import MODEL_CARD_FILE, Config, load_config
 from ..data import manifest
 from ..fair.crosswalk import model_card_authors
-from ..fair.sources import HF_LICENSES, MODEL_CARD, SourceError, read_citation
+from ..fair.sources import MODEL_CARD, SourceError, hf_license, read_citation
 from ..files import copy_file, write_text
 from ..layout import (
     EXPORT_CHECK,
@@ -52,12 +52,6 @@ METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 
 class CardError(Exception):
     """The model card cannot be written."""
-
-
-def hf_license(spdx: str) -> str:
-    """Return the Hugging Face Hub licence id of an SPDX identifier."""
-    reverse = {value: key for key, value in HF_LICENSES.items()}
-    return reverse.get(spdx, spdx.lower())
 
 
 def _read_json(path: Path, step: str) -> dict[str, Any]:

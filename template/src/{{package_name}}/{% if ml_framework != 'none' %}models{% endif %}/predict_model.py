@@ -18,6 +18,45 @@ from ..step import run_step
 from . import estimator, onnx_io
 from .train_model import load_trained
 
+#: The columns of reports/predictions.csv: the signal probability and the true label.
+COLUMNS = ("score", "label")
+
+
+class PredictionsError(ValueError):
+    """reports/predictions.csv is not the table `make predict` writes."""
+
+
+def read_predictions(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read the predictions `predict` wrote.
+
+    Args:
+        path: reports/predictions.csv (`Layout.predictions`).
+
+    Returns:
+        (scores, labels): shape (N,) float64 probabilities in [0, 1], and shape (N,) int64 0/1.
+
+    Raises:
+        FileNotFoundError: the file is missing (run `make predict`).
+        PredictionsError: its header, a cell, a score or a label is not what `predict` writes.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `make predict`")
+    fix = "run `make predict` to write it again"
+    with path.open(encoding="utf-8") as stream:
+        header = stream.readline().strip()
+    if header != ",".join(COLUMNS):
+        raise PredictionsError(f"{path}: the header is '{header}', not {','.join(COLUMNS)}; {fix}")
+    try:
+        table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, dtype=np.float64)
+    except ValueError as error:
+        raise PredictionsError(f"{path}: a row is not two numbers ({error}); {fix}") from None
+    if table.shape[1] != len(COLUMNS) or not len(table):
+        raise PredictionsError(f"{path}: no rows of {len(COLUMNS)} columns; {fix}")
+    scores, labels = table[:, 0], table[:, 1]
+    if not (np.all((scores >= 0) & (scores <= 1)) and np.all(np.isin(labels, (0, 1)))):
+        raise PredictionsError(f"{path}: a score is outside [0, 1] or a label not 0/1; {fix}")
+    return scores, labels.astype(np.int64)
+
 
 def predict(root: Path) -> Path:
     """Score the test table; return the predictions file."""
@@ -32,7 +71,7 @@ def predict(root: Path) -> Path:
             stream,
             np.column_stack([scores, y]),
             delimiter=",",
-            header="score,label",
+            header=",".join(COLUMNS),
             comments="",
             fmt=["%.8f", "%d"],
         )

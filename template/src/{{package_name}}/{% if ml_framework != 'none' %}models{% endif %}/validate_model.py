@@ -20,9 +20,8 @@ from ..config import load_config
 from ..data import manifest
 from ..layout import Layout
 from ..step import run_step
-from . import onnx_io, reference
+from . import agreement, onnx_io, reference
 
-TOLERANCE = 1e-5
 #: What a release whose manifest lacks or does not match a file asks for.
 RELEASE_FIX = "run `make export` (and `make model-card`) to write the release again"
 
@@ -32,19 +31,34 @@ class ValidationError(Exception):
 
 
 def compare(scores: np.ndarray, expected: np.ndarray, what: str) -> float:
-    """Return the largest difference of `scores` from `expected`; raise above TOLERANCE."""
-    if scores.shape != expected.shape:
-        raise ValidationError(f"{what} gave {scores.shape[0]} outputs for {len(expected)} inputs")
-    deviation = np.abs(scores.astype(np.float64) - expected.astype(np.float64))
-    bad = np.flatnonzero(~(deviation <= TOLERANCE))
-    if len(bad):
-        first = int(bad[0])
+    """The largest difference of `scores` from the saved reference outputs.
+
+    Args:
+        scores: shape (N,), the outputs of `what` on the reference inputs.
+        expected: shape (N,), the saved expected outputs.
+        what: the computation checked, for the message ("onnxruntime", "the C++ export").
+
+    Returns:
+        The largest absolute difference (at most `agreement.TOLERANCE`).
+
+    Raises:
+        ValidationError: a different number of outputs, or an event differing by more than
+            `agreement.TOLERANCE`.
+    """
+    try:
+        difference, disagreement = agreement.compare(scores, expected)
+    except ValueError:
         raise ValidationError(
-            f"{what} differs from the expected outputs on {len(bad)} of {len(expected)} reference "
-            f"events (row {first + 1}: {scores[first]:.8g} instead of {expected[first]:.8g}); "
-            "the model or its validation files changed: restore them or run `make export`"
+            f"{what} gave {scores.shape[0]} outputs for {len(expected)} inputs"
+        ) from None
+    if disagreement is not None:
+        raise ValidationError(
+            f"{what} differs from the expected outputs on {disagreement.count} of "
+            f"{disagreement.total} reference events (row {disagreement.row + 1}: "
+            f"{disagreement.got:.8g} instead of {disagreement.expected:.8g}); the model or its "
+            "validation files changed: restore them or run `make export`"
         )
-    return float(deviation.max())
+    return difference
 
 
 def _check_cpp_export(directory: Path, expected: np.ndarray) -> list[str]:
