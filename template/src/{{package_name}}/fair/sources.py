@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..layout import MODEL_CARD as MODEL_CARD  # the file name, re-exported
 from .cff import MAX_BYTES, CffError, Person, authors, dois, licenses, load_cff
 from .rules import doi_id
 
@@ -28,7 +29,6 @@ CITATION = "CITATION.cff"
 CODEMETA = "codemeta.json"
 ZENODO = ".zenodo.json"
 PYPROJECT = "pyproject.toml"
-MODEL_CARD = "MODEL_CARD.md"
 ROCRATE = "ro-crate-metadata.json"
 #: Markdown files with blocks `make metadata` writes (crosswalk.BLOCK), besides the model cards.
 BLOCK_FILES = ("README.md", "data/README.md")

@@ -31,6 +31,9 @@ from ..layout import (
     MODEL_FIGURES_DIR,
     ROC_FIGURE,
     SCORE_FIGURE,
+    TRAIN_TABLE,
+    TRAINING_RECORD,
+    VALIDATION_DIR,
     Layout,
 )
 from ..step import run_step
@@ -162,7 +165,7 @@ def card_text(root: Path) -> str:
         if layout.figure(file).is_file()
     ]
     cpp = (directory / "cpp").is_dir()
-    files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, "training.json", "validation/"]
+    files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, TRAINING_RECORD, f"{VALIDATION_DIR}/"]
     files += ["cpp/"] if cpp else []
     people = citation.authors or []
     developers = ", ".join(p.full_name() for p in people)
@@ -185,7 +188,7 @@ def card_text(root: Path) -> str:
         input_preprocessing=estimator.input_preprocessing(model),
         experiment=experiment,
         n_train=record["n_train"],
-        train_sha256=record["provenance"]["data_sha256"].get("train.csv", "unknown"),
+        train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],
         hyperparameters=record["hyperparameters"],
         provenance=record["provenance"],
