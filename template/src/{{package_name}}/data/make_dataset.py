@@ -37,6 +37,7 @@ from .table import (
     FORMATS,
     TableError,
     check_table,
+    format_of,
     needed_per_label,
     require_reader,
     write_table,
@@ -78,6 +79,11 @@ def proven(config: Config, raw: Path) -> str | None:
     data: dict[str, Any] = config.section("data")
     source, pinned = data.get("source", "synthetic"), data.get("sha256")
     if source == "synthetic":
+        try:
+            format_of(raw)
+        except TableError:
+            return None  # its content is not the format of its name: not what the generator wrote
+        require_reader(raw)  # names `raw`, not the copy below, when pyarrow is missing
         with tempfile.TemporaryDirectory() as tmp:
             again = Path(tmp) / raw.name
             _synthetic(config, again)
@@ -219,10 +225,10 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         recorded = manifest.record_or_verify(inputs)
         print(f"{len(inputs)} input files checked against their manifests ({recorded} new)")
         return inputs[0]
-    require_reader(raw)  # before any copy of it is written elsewhere (a download, a check)
     if raw.exists():
         check_existing(config, raw, record)
         return raw
+    require_reader(raw)  # before it is written or downloaded
     if source != "synthetic":
         suffix = Path(str(source).split("?")[0]).suffix
         if suffix in FORMATS and suffix != raw.suffix:

@@ -78,6 +78,22 @@ def require_reader(path: Path) -> None:
         _arrow(path)
 
 
+def format_of(path: Path) -> str:
+    """The format of an existing table, checked against its name.
+
+    Args:
+        path: an existing table.
+
+    Returns:
+        Its suffix, ".csv" or ".parquet".
+
+    Raises:
+        TableError: the suffix is unknown, or the content is not the format of the name (a
+            Parquet file named .csv, or the reverse); the message names `path` and the fix.
+    """
+    return _format(path)
+
+
 def _suffix(path: Path) -> str:
     """The table format named by the file name."""
     if path.suffix not in FORMATS:
