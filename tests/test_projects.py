@@ -84,6 +84,7 @@ def test_project_installs_tests_and_runs_its_pipeline(
         line.split("==")[0].lower().replace("_", "-")
         for line in (project / "requirements.txt").read_text().splitlines()
         if "==" in line
+        and not line.startswith("#")
         and (";" not in line or Marker(line.split(";", 1)[1].split("#")[0].strip()).evaluate())
     }
     installed = {line.split("==")[0].lower().replace("_", "-") for line in frozen.splitlines()}
