@@ -34,7 +34,7 @@ test: venv ## Run the whole test suite: the fast tier, then the full tier
 	$(BIN)/python -m pytest -m "not full" -n 2
 	$(BIN)/python -m pytest -m full -n 2
 
-test-fast: venv ## Run the fast tier only (seconds)
+test-fast: venv ## Run the fast tier only (about 2 min on 2 cores)
 	$(BIN)/python -m pytest -m "not full" -n 2
 
 bench: $(BIN)/copier ## Time `copier copy` and `copier update` (median of several runs)
