@@ -15,7 +15,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ MIN_EVENTS = 2
 MAX_ENERGY_TEV = 1000
 #: `figures.paper_locations`: the tables of `make hepdata`, by their figure's name.
 HEPDATA_TABLES = ("roc_curve", "score_distribution")
+#: Below this energy (TeV) a label gives the energy in GeV (900 GeV rather than 0.9 TeV).
+GEV_BELOW_TEV = 1.0
 #: The longest keyword value and table location hepdata-validator accepts (submission schema).
 MAX_KEYWORD = 128
 MAX_LOCATION = 256
@@ -373,90 +375,215 @@ def check(data: dict[str, Any]) -> None:
 
 
 @dataclass(frozen=True)
-class Config:
-    """The parsed configuration; `root` is the project folder all paths are relative to."""
+class DataSection:
+    """`data:`: where `make data` gets the raw data.
 
-    root: Path
-    data: dict[str, Any]
+    Attributes:
+        raw_file: the raw table, resolved against the project folder.
+        source: "synthetic", an https:// URL or a DOI address.
+        sha256: the pinned sha256 of a downloaded file (64 hex digits), or None.
+        n_events: events of the seeded generator (present with `source: synthetic`), or None.
+        signal_fraction: its fraction of signal events in (0, 1), or None like n_events.
+        ntuples: the ROOT samples of a HEP project (checked by data/samples.py), or None.
+    """
 
-    def section(self, name: str) -> dict[str, Any]:
-        """Return one section of the file (e.g. 'data'), or fail naming it.
-
-        Raises:
-            ConfigError: the section is missing or not a mapping.
-        """
-        value = self.data.get(name)
-        if not isinstance(value, dict):
-            raise ConfigError(
-                f"{CONFIG_FILE}: {name}: is missing or not a mapping. Fix: write the section "
-                f"`{name}:` with its settings indented below it"
-            )
-        return value
-
-    def setting(self, section: str, key: str, default: int) -> int:
-        """A positive integer of a section that may be left out (e.g. dask.n_workers).
-
-        Raises:
-            ConfigError: the section is not a mapping or the value not a positive integer.
-        """
-        values = self.data.get(section)
-        if values is None:
-            values = {}
-        if not isinstance(values, dict):
-            raise ConfigError(f"{CONFIG_FILE}: section '{section}' must be a mapping of settings")
-        value = values.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(
-                f"{CONFIG_FILE}: {section}.{key}: {_shown(value)} is not a positive whole "
-                f"number. Fix: write e.g. {key}: {default}"
-            )
-        return value
-
-    def path(self, section: str, key: str) -> Path:
-        """Return a path of the configuration, resolved against the project folder.
-
-        Raises:
-            ConfigError: the value is missing or not a path.
-        """
-        value = self.section(section).get(key)
-        if not isinstance(value, str) or not value:
-            raise ConfigError(
-                f"{CONFIG_FILE}: {section}.{key}: is not a relative path. Fix: write the path "
-                "relative to the project folder"
-            )
-        return self.root / value
+    raw_file: Path
+    source: str = "synthetic"
+    sha256: str | None = None
+    n_events: int | None = None
+    signal_fraction: float | None = None
+    ntuples: dict[str, Any] | None = None
 
     @property
-    def seed(self) -> int:
-        """The random seed of every step.
+    def synthetic(self) -> bool:
+        """Whether the seeded generator writes the raw data (`source: synthetic`)."""
+        return self.source == "synthetic"
+
+
+@dataclass(frozen=True)
+class FeaturesSection:
+    """`features:`: how `make features` splits the raw table.
+
+    Attributes:
+        test_fraction: the fraction of events held out for testing, in (0, 1).
+        processed_dir: the folder of the processed tables, resolved against the project folder.
+    """
+
+    test_fraction: float
+    processed_dir: Path
+
+
+@dataclass(frozen=True)
+class DaskSection:
+    """`dask:`: the local cluster of `make features` (defaults where the file is silent).
+
+    Attributes:
+        n_workers: single-threaded worker processes of a local cluster.
+        partition_size: rows of a table (or entries of a ROOT tree) per task.
+        worker_timeout: seconds to wait for the first worker of an existing cluster.
+    """
+
+    n_workers: int = 2
+    partition_size: int = 10_000
+    worker_timeout: int = 600
+
+
+@dataclass(frozen=True)
+class ModelSection:
+    """`model:`: the trained model (absent in a project without one).
+
+    Attributes:
+        name: the model's name in the card and the ONNX metadata.
+        dir: its release folder, resolved against the project folder.
+        hyperparameters: settings for models/estimator.py (checked by the training step
+            against `HYPERPARAMETERS`, as they depend on the library).
+    """
+
+    name: str
+    dir: Path
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportsSection:
+    """`reports:`: where the figures and predictions go.
+
+    Attributes:
+        figures_dir: the figures' folder, resolved against the project folder.
+        predictions_file: the per-event predictions table, resolved likewise.
+    """
+
+    figures_dir: Path
+    predictions_file: Path
+
+
+@dataclass(frozen=True)
+class FiguresSection:
+    """`figures:` (HEP): the experiment label of the figures and the HEPData keywords.
+
+    Attributes:
+        experiment: the experiment or collaboration, "" for none.
+        status: the text after its name ("Simulation"), "" for a published result.
+        com_energy_tev: the centre-of-mass energy in TeV, or None.
+        luminosity_fb: the integrated luminosity in fb^-1, or None.
+        reactions: HEPData reactions (INITIAL --> FINAL).
+        paper_locations: HEPData table name -> its place in the paper ("Figure 3a").
+    """
+
+    experiment: str = ""
+    status: str = ""
+    com_energy_tev: float | None = None
+    luminosity_fb: float | None = None
+    reactions: tuple[str, ...] = ()
+    paper_locations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """config/pipeline.yaml, checked against `SCHEMA` and read into typed sections.
+
+    Build it with `load_config`; the steps read its attributes, never the mapping.
+
+    Attributes:
+        root: the project folder every path is relative to.
+        raw: the mapping as read from the file (recorded with the outputs for provenance).
+        seed: the random seed of every step.
+        data, features, dask, reports: the sections of the same names.
+        model: the `model:` section, None in a project without a model.
+        figures: the `figures:` section (empty where the file has none).
+    """
+
+    root: Path
+    raw: dict[str, Any]
+    seed: int
+    data: DataSection
+    features: FeaturesSection
+    dask: DaskSection
+    reports: ReportsSection
+    model: ModelSection | None = None
+    figures: FiguresSection = FiguresSection()
+
+    def model_section(self) -> ModelSection:
+        """The `model:` section, for a step that needs the model.
 
         Raises:
-            ConfigError: the seed is not a whole number.
+            ConfigError: the file has no `model:` section (a project without a model).
         """
-        seed = self.data.get("seed")
-        if _integer(seed):
+        if self.model is None:
             raise ConfigError(
-                f"{CONFIG_FILE}: seed: {_shown(seed)} {_integer(seed)}. Fix: write e.g. seed: 1234"
+                f"{CONFIG_FILE}: model: is missing, and this step needs the model. Fix: add the "
+                "section `model:` with `name:` and `dir:` (as in the template's pipeline.yaml)"
             )
-        return int(seed)  # type: ignore[arg-type]
-
-    def fraction(self, section: str, key: str) -> float:
-        """A number between 0 and 1 (e.g. features.test_fraction).
-
-        Raises:
-            ConfigError: the value is missing or not between 0 and 1.
-        """
-        value = self.section(section).get(key)
-        if _fraction(value):
-            raise ConfigError(
-                f"{CONFIG_FILE}: {section}.{key}: {_shown(value)} {_fraction(value)}. Fix: write "
-                f"e.g. {key}: 0.25"
-            )
-        return float(value)  # type: ignore[arg-type]
+        return self.model
 
     def sha256(self) -> str:
-        """The sha256 of the configuration file, recorded with the outputs."""
+        """The sha256 of the configuration file, recorded with the outputs.
+
+        Raises:
+            OSError: the file cannot be read.
+        """
         return hashlib.sha256((self.root / CONFIG_FILE).read_bytes()).hexdigest()
+
+
+def energy_text(com_energy_tev: float | None) -> str | None:
+    """The centre-of-mass energy as figure labels and the model card write it.
+
+    Args:
+        com_energy_tev: the energy in TeV (`figures.com_energy_tev`), or None.
+
+    Returns:
+        "13.6 TeV", or "900 GeV" below `GEV_BELOW_TEV` (mplhep reads the number and unit);
+        None without an energy.
+    """
+    if com_energy_tev is None:
+        return None
+    if com_energy_tev < GEV_BELOW_TEV:
+        return f"{com_energy_tev * 1000:g} GeV"
+    return f"{com_energy_tev:g} TeV"
+
+
+def _number(value: object) -> float | None:
+    """A number of the file as a float; None for null (the schema has checked the type)."""
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _sections(root: Path, data: dict[str, Any]) -> Config:
+    """The typed sections of a mapping that `check` accepted; paths resolved against `root`."""
+    raw, features, reports = data["data"], data["features"], data["reports"]
+    dask, model, figures = data.get("dask") or {}, data.get("model"), data.get("figures") or {}
+    return Config(
+        root=root,
+        raw=data,
+        seed=int(data["seed"]),
+        data=DataSection(
+            raw_file=root / raw["raw_file"],
+            source=raw.get("source", "synthetic"),
+            sha256=raw.get("sha256") or None,
+            n_events=raw.get("n_events"),
+            signal_fraction=_number(raw.get("signal_fraction")),
+            ntuples=raw.get("ntuples") or None,
+        ),
+        features=FeaturesSection(
+            float(features["test_fraction"]), root / features["processed_dir"]
+        ),
+        dask=DaskSection(**dask),
+        reports=ReportsSection(root / reports["figures_dir"], root / reports["predictions_file"]),
+        model=None
+        if model is None
+        else ModelSection(model["name"], root / model["dir"], model.get("hyperparameters") or {}),
+        figures=FiguresSection(
+            experiment=str(figures.get("experiment") or "").strip(),
+            status=str(figures.get("status") or "").strip(),
+            com_energy_tev=_number(figures.get("com_energy_tev")),
+            luminosity_fb=_number(figures.get("luminosity_fb")),
+            reactions=tuple(figures.get("reactions") or ()),
+            paper_locations={
+                name: where.strip()
+                for name, where in (figures.get("paper_locations") or {}).items()
+                if where
+            },
+        ),
+    )
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -551,7 +678,7 @@ def load_config(root: Path | str = ".") -> Config:
     root = Path(root)
     data = _load_mapping(root / CONFIG_FILE)
     check(data)
-    return Config(root=root, data=data)
+    return _sections(root, data)
 
 
 def load_model_card_config(root: Path | str = ".") -> dict[str, Any]:

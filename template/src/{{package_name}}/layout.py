@@ -59,17 +59,17 @@ class Layout:
     @property
     def has_model(self) -> bool:
         """Whether the pipeline trains a model (config/pipeline.yaml has a `model:` section)."""
-        return isinstance(self.config.data.get("model"), dict)
+        return self.config.model is not None
 
     @property
     def raw_dir(self) -> Path:
         """The folder of the raw table (`data.raw_file`)."""
-        return self.config.path("data", "raw_file").parent
+        return self.config.data.raw_file.parent
 
     @property
     def processed_dir(self) -> Path:
         """data/processed (`features.processed_dir`)."""
-        return self.config.path("features", "processed_dir")
+        return self.config.features.processed_dir
 
     @property
     def train_table(self) -> Path:
@@ -84,7 +84,7 @@ class Layout:
     @property
     def figures_dir(self) -> Path:
         """reports/figures (`reports.figures_dir`)."""
-        return self.config.path("reports", "figures_dir")
+        return self.config.reports.figures_dir
 
     def figure(self, name: str) -> Path:
         """A figure the pipeline draws, e.g. `figure(FEATURE_FIGURE)`."""
@@ -93,7 +93,7 @@ class Layout:
     @property
     def predictions(self) -> Path:
         """reports/predictions.csv (`reports.predictions_file`)."""
-        return self.config.path("reports", "predictions_file")
+        return self.config.reports.predictions_file
 
     @property
     def metrics(self) -> Path:
@@ -103,7 +103,7 @@ class Layout:
     @property
     def model_dir(self) -> Path:
         """models/<name> (`model.dir`): the model release, never removed by `make clean`."""
-        return self.config.path("model", "dir")
+        return self.config.model_section().dir
 
     @property
     def validation_dir(self) -> Path:
@@ -125,9 +125,8 @@ class Layout:
     def _ntuple_folders(self) -> list[Path]:
         """The folders of `data.ntuples` file patterns (up to the first wildcard): `make data`
         writes their manifests there."""
-        section = self.config.data.get("data") or {}
-        ntuples = section.get("ntuples") if isinstance(section, dict) else None
-        samples = ntuples.get("samples") if isinstance(ntuples, dict) else None
+        ntuples = self.config.data.ntuples or {}
+        samples = ntuples.get("samples")
         folders = []
         for sample in samples if isinstance(samples, list) else []:
             patterns = sample.get("files") if isinstance(sample, dict) else None

@@ -19,7 +19,15 @@ from .data import manifest, partitions
 
 
 def git_commit(root: Path) -> str | None:
-    """Return the commit of the project's git work tree (suffix '-dirty' if modified), or None."""
+    """The commit of the project's git work tree.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The full commit hash, with the suffix '-dirty' when a tracked file is modified; None
+        when git is missing or `root` is not in a git work tree with a commit.
+    """
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
@@ -37,7 +45,17 @@ def git_commit(root: Path) -> str | None:
 
 
 def raw_data_sha256(config: Config) -> dict[str, str]:
-    """{path relative to the project: sha256} of the raw inputs, from their manifests."""
+    """The sha256 of each raw input, as recorded in its manifest (the files are not hashed).
+
+    Args:
+        config: the configuration; its raw files are `partitions.raw_files(config)`.
+
+    Returns:
+        {path relative to the project (absolute if outside it): sha256 in hexadecimal}.
+
+    Raises:
+        ChecksumError: a raw file has no manifest entry (run `make data`).
+    """
     root = config.root.resolve()
     digests = {}
     for path in partitions.raw_files(config):
@@ -50,14 +68,28 @@ def raw_data_sha256(config: Config) -> dict[str, str]:
 
 
 def provenance(config: Config, data_sha256: dict[str, str]) -> dict[str, Any]:
-    """Return the provenance record of a training run on the tables of `data_sha256`."""
+    """The provenance record of a training run, stored in the model's training.json.
+
+    Args:
+        config: the configuration the model was trained with.
+        data_sha256: {table name: sha256} of the tables the model was trained on.
+
+    Returns:
+        The record: creation time (UTC, ISO 8601), package version, git commit, Python
+        version, the configuration and its sha256, and the sha256 of the raw and the training
+        data.
+
+    Raises:
+        ChecksumError: a raw file has no manifest entry (`raw_data_sha256`).
+        OSError: config/pipeline.yaml cannot be read (`Config.sha256`).
+    """
     return {
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),  # noqa: UP017
         "package_version": __version__,
         "git_commit": git_commit(config.root),
         "python": platform.python_version(),
         "config_sha256": config.sha256(),
-        "config": config.data,
+        "config": config.raw,
         "raw_data_sha256": raw_data_sha256(config),
         "data_sha256": data_sha256,
     }

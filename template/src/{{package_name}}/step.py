@@ -41,7 +41,7 @@ def remove_leftovers(root: Path) -> list[Path]:
     """
     layout = Layout(load_config(root))
     removed = files.remove_stale(layout.output_folders())
-    removed += download.remove_stale(layout.config.path("data", "raw_file"))
+    removed += download.remove_stale(layout.config.data.raw_file)
     if removed:
         names = ", ".join(str(path) for path in removed)
         print(f"removed {len(removed)} temporary file(s) an interrupted run left: {names}")

@@ -22,7 +22,6 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -32,7 +31,7 @@ from ..layout import RAW_REWRITE, RECORD_HINT
 from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
-from .synthetic import FEATURES, generate
+from .interface import generator
 from .table import (
     FORMATS,
     TableError,
@@ -50,9 +49,10 @@ def _synthetic_size(config: Config) -> tuple[int, float]:
     Raises:
         ConfigError: either label would get fewer events than the split needs.
     """
-    data = config.section("data")
-    n_events, fraction = int(data["n_events"]), float(data["signal_fraction"])
-    test_fraction = config.fraction("features", "test_fraction")
+    data = config.data
+    # both present with `source: synthetic` (config.check)
+    n_events, fraction = int(data.n_events or 0), float(data.signal_fraction or 0)
+    test_fraction = config.features.test_fraction
     n_signal = round(n_events * fraction)
     needed = needed_per_label(test_fraction)
     if min(n_signal, n_events - n_signal) < needed:
@@ -68,17 +68,17 @@ def _synthetic_size(config: Config) -> tuple[int, float]:
 def _synthetic(config: Config, path: Path) -> np.ndarray:
     """Write the seeded toy data set of `config` to `path`; return its labels."""
     n_events, fraction = _synthetic_size(config)
-    x, y = generate(n_events, fraction, config.seed)
-    write_table(path, x, y, [f.name for f in FEATURES])
+    toy = generator()
+    x, y = toy.generate(n_events, fraction, config.seed)
+    write_table(path, x, y, [f.name for f in toy.FEATURES])
     return y
 
 
 def proven(config: Config, raw: Path) -> str | None:
     """Why `raw` is known to be the intended file (or None): it matches the pinned `data.sha256`,
     or the seeded generator reproduces it byte for byte."""
-    data: dict[str, Any] = config.section("data")
-    source, pinned = data.get("source", "synthetic"), data.get("sha256")
-    if source == "synthetic":
+    pinned = config.data.sha256
+    if config.data.synthetic:
         try:
             format_of(raw)
         except TableError:
@@ -101,7 +101,7 @@ def _check_raw(config: Config, raw: Path) -> None:
         TableError: it is not a table the features step can use; nothing is recorded.
     """
     try:
-        rows, signal = check_table(raw, config.fraction("features", "test_fraction"))
+        rows, signal = check_table(raw, config.features.test_fraction)
     except TableError as error:
         raise error.noting(f"{raw} was not recorded") from error
     print(f"checked {raw}: {rows} rows, {signal} labelled 1")
@@ -143,22 +143,21 @@ def _still_configured(config: Config, raw: Path, digest: str) -> None:
     Raises:
         manifest.ChecksumError: the file is not the configured data; it is left as it is.
     """
-    data: dict[str, Any] = config.section("data")
-    pinned = data.get("sha256")
+    source, pinned = config.data.source, config.data.sha256
     aside = f"move {raw} aside (e.g. `mv {raw} {raw}.old`), then run `make data` again"
-    if data.get("source", "synthetic") != "synthetic":
+    if not config.data.synthetic:
         came_from = recorded_source(raw)
-        if came_from is not None and came_from != str(data.get("source")):
+        if came_from is not None and came_from != source:
             raise manifest.ChecksumError(
                 f"{raw} was downloaded from {came_from} (data/raw/{SOURCES_FILE}), but "
-                f"data.source in {CONFIG_FILE} is now {data.get('source')}: the source changed "
+                f"data.source in {CONFIG_FILE} is now {source}: the source changed "
                 f"since. Fix: {aside} to fetch the new source"
             )
         if pinned and pinned != digest:
             raise manifest.ChecksumError(
                 f"{raw} is the data recorded earlier (sha256 {digest[:12]}...), but data.sha256 "
-                f"in {CONFIG_FILE} is {str(pinned)[:12]}...: the source changed since. Fix: "
-                f"{aside} to fetch {data.get('source')}"
+                f"in {CONFIG_FILE} is {pinned[:12]}...: the source changed since. Fix: "
+                f"{aside} to fetch {source}"
             )
         return
     if proven(config, raw) is None:  # your own table, recorded with RECORD=1, or a stale one
@@ -200,6 +199,37 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
     return digest
 
 
+def _download(config: Config, raw: Path) -> Path:
+    """Download `data.source` to `raw`, verified and checked as a table, and record it.
+
+    Returns:
+        `raw`.
+
+    Raises:
+        ConfigError: the source and raw_file name different table formats.
+        DownloadError: the download failed or does not match `data.sha256`.
+        TableError: the download is not a table the features step can use.
+    """
+    source, expected = config.data.source, config.data.sha256
+    suffix = Path(source.split("?")[0]).suffix
+    if suffix in FORMATS and suffix != raw.suffix:
+        raise ConfigError(
+            f"{CONFIG_FILE}: data.source is a '{suffix}' file but data.raw_file "
+            f"({raw}) is named '{raw.suffix}'. Fix: name raw_file with '{suffix}'"
+        )
+    test_fraction = config.features.test_fraction
+    digest = download(source, raw, expected, check=lambda path: check_table(path, test_fraction))
+    manifest.record(raw)
+    record_source(raw, source)
+    print(f"downloaded {raw} from {source}, sha256 {digest}")
+    if expected is None:
+        print(
+            f"warning: {CONFIG_FILE} has no data.sha256, so this first download could not be "
+            f"verified; add `sha256: {digest}` under `data:` to pin it"
+        )
+    return raw
+
+
 def make_dataset(root: Path, record: bool = False) -> Path:
     """Create or check the raw data described by config/pipeline.yaml; return its (first) file.
 
@@ -217,9 +247,7 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         DownloadError: the download failed.
     """
     config = load_config(root)
-    data = config.section("data")
-    raw = config.path("data", "raw_file")
-    source = data.get("source", "synthetic")
+    raw = config.data.raw_file
     inputs = partitions.raw_files(config)
     if inputs != [raw]:
         recorded = manifest.record_or_verify(inputs)
@@ -229,30 +257,8 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         check_existing(config, raw, record)
         return raw
     require_reader(raw)  # before it is written or downloaded
-    if source != "synthetic":
-        suffix = Path(str(source).split("?")[0]).suffix
-        if suffix in FORMATS and suffix != raw.suffix:
-            raise ConfigError(
-                f"{CONFIG_FILE}: data.source is a '{suffix}' file but data.raw_file "
-                f"({raw}) is named '{raw.suffix}'. Fix: name raw_file with '{suffix}'"
-            )
-        expected = data.get("sha256") or None
-        test_fraction = config.fraction("features", "test_fraction")
-        digest = download(
-            str(source),
-            raw,
-            str(expected) if expected else None,
-            check=lambda path: check_table(path, test_fraction),
-        )
-        manifest.record(raw)
-        record_source(raw, str(source))
-        print(f"downloaded {raw} from {source}, sha256 {digest}")
-        if expected is None:
-            print(
-                "warning: config/pipeline.yaml has no data.sha256, so this first download could "
-                f"not be verified; add `sha256: {digest}` under `data:` to pin it"
-            )
-        return raw
+    if not config.data.synthetic:
+        return _download(config, raw)
     y = _synthetic(config, raw)
     digest = manifest.record(raw)
     print(f"wrote {raw} ({len(y)} events, {int(y.sum())} signal), sha256 {digest[:12]}...")

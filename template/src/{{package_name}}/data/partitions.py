@@ -24,8 +24,6 @@ from . import manifest, table
 if TYPE_CHECKING:  # data/samples.py is in high-energy-physics projects only
     from .samples import Sample
 
-DEFAULT_PARTITION_SIZE = 10_000
-
 
 @dataclass(frozen=True)
 class Partition:
@@ -41,7 +39,7 @@ class Partition:
 
 def partition_size(config: Config) -> int:
     """Rows (or entries) per partition: `dask.partition_size`."""
-    return config.setting("dask", "partition_size", DEFAULT_PARTITION_SIZE)
+    return config.dask.partition_size
 
 
 def ntuple_samples(config: Config) -> list[Sample]:
@@ -55,7 +53,7 @@ def ntuple_samples(config: Config) -> list[Sample]:
         from .samples import ntuple_samples as samples_of
 
         return samples_of(config)
-    if config.section("data").get("ntuples"):
+    if config.data.ntuples:
         raise ConfigError(
             f"{CONFIG_FILE}: 'data.ntuples' (ROOT files) is read by high-energy-physics projects "
             "only; convert the data to CSV or Parquet and set data.raw_file"
@@ -68,7 +66,7 @@ def raw_files(config: Config) -> list[Path]:
     samples = ntuple_samples(config)
     if samples:
         return [path for sample in samples for path in sample.files]
-    return [config.path("data", "raw_file")]
+    return [config.data.raw_file]
 
 
 def plan(config: Config) -> list[Partition]:
@@ -85,7 +83,7 @@ def plan(config: Config) -> list[Partition]:
             for path in sample.files
             for start, stop in entry_ranges(path, tree, size)
         ]
-    raw = config.path("data", "raw_file")
+    raw = config.data.raw_file
     return [Partition(str(raw.resolve()), start, stop) for start, stop in table.parts(raw, size)]
 
 

@@ -21,7 +21,7 @@ from types import ModuleType
 import numpy as np
 
 from ..files import atomic_write
-from .synthetic import LABEL
+from .schema import LABEL
 
 FORMATS = (".csv", ".parquet")
 PARQUET_MAGIC = b"PAR1"
@@ -33,12 +33,23 @@ CHECK_ROWS = 100_000
 
 
 class TableError(ValueError):
-    """A table is not feature columns and a 0/1 label column of numbers (wrong format, header,
-    cell, label, or too few events of a label)."""
+    """A table is not feature columns and a 0/1 label column of numbers.
+
+    The format, the header, a cell or a label is wrong, or a label has too few events. The
+    message names the file (and the line or row) and ends with ". Fix: " and the fix.
+    """
 
     def noting(self, note: str, shown_as: tuple[Path, Path] | None = None) -> TableError:
-        """The same error with `note` added before its fix, and the file `shown_as[0]` named
-        `shown_as[1]` (e.g. a staged download by its final name)."""
+        """The same error with `note` added before its fix.
+
+        Args:
+            note: what to add, e.g. where a refused download was kept.
+            shown_as: (file, name): the file as the message names it and the name to show
+                instead (e.g. a staged download by its final name).
+
+        Returns:
+            A new TableError; this one is unchanged.
+        """
         message = str(self)
         if shown_as is not None:
             message = message.replace(str(shown_as[0]), str(shown_as[1]))
@@ -47,7 +58,7 @@ class TableError(ValueError):
 
 
 def _arrow(path: Path) -> tuple[ModuleType, ModuleType]:
-    """pyarrow and pyarrow.parquet, to read or write the Parquet table `path`.
+    """Import pyarrow and pyarrow.parquet, to read or write the Parquet table `path`.
 
     Raises:
         TableError: pyarrow, the `parquet` extra of this project, is not installed.
@@ -118,7 +129,21 @@ def _format(path: Path) -> str:
 
 
 def write_table(path: Path, x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> None:
-    """Write features and labels; the file appears complete or not at all."""
+    """Write features and labels as a table; the file appears complete or not at all.
+
+    Args:
+        path: the table; its suffix (.csv or .parquet) chooses the format.
+        x: the features, shape [events, features], in the units of their columns.
+        y: the 0/1 labels, shape [events].
+        names: the feature column names, one per column of `x`; the label column is `label`
+            (schema.LABEL), written last.
+
+    Raises:
+        TableError: the suffix is not a table format, or it is .parquet and pyarrow is
+            missing.
+        WriteError: the disk is full; the previous file is untouched.
+        OSError: any other failure to write the file.
+    """
     if _suffix(path) == ".parquet":
         pa, pq = _arrow(path)
         columns = {name: x[:, i] for i, name in enumerate(names)}
@@ -230,9 +255,16 @@ def _check_header(path: Path, header: list[str]) -> list[str]:
 def columns(path: Path) -> list[str]:
     """The column names of a table, checked: unique, named, with a label and a feature column.
 
+    Args:
+        path: an existing CSV or Parquet table.
+
+    Returns:
+        The names in file order, the label column among them.
+
     Raises:
         FileNotFoundError: the table is missing.
-        TableError: the file is not the table its name says, or its header is wrong.
+        TableError: the file is not the table its name says, its header is wrong, or (Parquet)
+            a column does not hold numbers.
     """
     if _require(path) == ".parquet":
         pa, pq = _arrow(path)
@@ -260,10 +292,19 @@ def columns(path: Path) -> list[str]:
 
 
 def parts(path: Path, rows: int) -> list[tuple[int, int]]:
-    """Cut a table into parts of about `rows` rows: [(start, stop), ...] for `read_part`.
+    """Cut a table into parts of about `rows` rows each, for `read_part`.
 
     CSV: byte offsets of line starts after the header (one pass over the file). Parquet: row
     numbers at row-group boundaries, so a part never decodes a row group another part reads.
+
+    Args:
+        path: an existing CSV or Parquet table.
+        rows: the rows a part should have (a Parquet part takes whole row groups, so it may
+            have more).
+
+    Returns:
+        [(start, stop), ...] in file order: byte offsets (CSV) or row numbers (Parquet),
+        `stop` exclusive; at least one part, empty for an empty table.
 
     Raises:
         FileNotFoundError: the table is missing.
@@ -344,7 +385,16 @@ def _split(
 
 
 def read_part(path: Path, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read one part given by `parts`; return (features, labels, feature names).
+    """Read one part of a table, as `parts` cut it.
+
+    Args:
+        path: the table.
+        start: the part's first byte (CSV, at a line start) or row (Parquet).
+        stop: the end of the part, exclusive, in the same unit.
+
+    Returns:
+        (features, labels, names): the features as float64, shape [events, features], in
+        the units of their columns; the 0/1 labels as int64, shape [events]; the feature names.
 
     Raises:
         FileNotFoundError: the table is missing.
@@ -390,7 +440,14 @@ def read_part(path: Path, start: int, stop: int) -> tuple[np.ndarray, np.ndarray
 
 
 def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read a whole table; return (features, labels, feature names).
+    """Read a whole table.
+
+    Args:
+        path: a CSV or Parquet table.
+
+    Returns:
+        (features, labels, names) as `read_part` returns them: float64 [events, features],
+        int64 [events], and the feature names.
 
     Raises:
         FileNotFoundError: the table is missing.
@@ -406,12 +463,28 @@ def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
 
 
 def held_out(count: int, test_fraction: float) -> int:
-    """The events of one label that go to the test table (at least one)."""
+    """The events of one label that go to the test table.
+
+    Args:
+        count: the events of the label.
+        test_fraction: features.test_fraction of config/pipeline.yaml, between 0 and 1.
+
+    Returns:
+        `count * test_fraction` rounded to the nearest integer (a half to even, as Python's
+        `round`), at least 1.
+    """
     return max(1, round(count * test_fraction))
 
 
 def needed_per_label(test_fraction: float) -> int:
-    """The fewest events of one label that leave at least one to train and one to test."""
+    """The fewest events of one label that leave at least one to train and one to test.
+
+    Args:
+        test_fraction: features.test_fraction of config/pipeline.yaml, between 0 and 1.
+
+    Returns:
+        The smallest count, at least 2, of which `held_out` leaves one or more to train on.
+    """
     count = 2
     while count - held_out(count, test_fraction) < 1:
         count += 1
@@ -425,7 +498,7 @@ def require_trainable(
 
     Args:
         name: the table (or inputs) the labels come from, for the message.
-        labels: the 0/1 labels of the usable events.
+        labels: the 0/1 labels of the usable events, shape [events].
         test_fraction: features.test_fraction of config/pipeline.yaml.
         dropped: events left out for missing or infinite values, for the message.
 
@@ -447,10 +520,19 @@ def require_trainable(
 
 
 def check_table(path: Path, test_fraction: float, rows: int = CHECK_ROWS) -> tuple[int, int]:
-    """Read a whole table as the features step will, `rows` at a time; return (rows, signal).
+    """Read a whole table as the features step will, `rows` at a time, and check it.
 
     Every raw table is checked so before it is recorded: format, header, a number in every
     cell, a 0/1 label in every row, and enough events of each label to split and train on.
+
+    Args:
+        path: the table.
+        test_fraction: features.test_fraction of config/pipeline.yaml, between 0 and 1.
+        rows: the rows read at a time (bounds the memory used).
+
+    Returns:
+        (rows, signal): the rows of the table, and how many of the usable ones (no missing
+        or infinite value) are labelled 1.
 
     Raises:
         FileNotFoundError: the table is missing.

@@ -65,7 +65,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
     """
     config = load_config(root)
     layout = Layout(config)
-    test_fraction = config.fraction("features", "test_fraction")
+    test_fraction = config.features.test_fraction
     inputs = partitions.raw_files(config)
     for path in inputs:
         if not path.is_file():

@@ -38,9 +38,6 @@ from ..step import EXPECTED
 
 #: The package whose functions the workers run.
 PACKAGE = __name__.split(".")[0]
-DEFAULT_WORKERS = 2
-#: Seconds to wait for the first worker of an existing cluster (batch jobs may queue).
-DEFAULT_WORKER_TIMEOUT = 600
 #: The failures a task returns to the step, which reports them as one line (step.py).
 TASK_ERRORS = EXPECTED
 
@@ -133,7 +130,7 @@ def dask_client(config: Config) -> Iterator[Client]:
     if existing is None:
         with _ctrl_c_for_this_process_only():
             cluster = LocalCluster(
-                n_workers=config.setting("dask", "n_workers", DEFAULT_WORKERS),
+                n_workers=config.dask.n_workers,
                 threads_per_worker=1,
                 processes=True,
                 # No dashboard, and its HTTP server on a free port: never 8787, which another
@@ -151,7 +148,7 @@ def dask_client(config: Config) -> Iterator[Client]:
                 raise
         return
     address, source, drop = existing
-    timeout = config.setting("dask", "worker_timeout", DEFAULT_WORKER_TIMEOUT)
+    timeout = config.dask.worker_timeout
     try:
         client = Client(address)
     except OSError as error:
@@ -202,7 +199,7 @@ def killed(client: Client, config: Config, task: str) -> ClusterError:
     """The error of a task whose workers died: what ran, the likely cause, the fix."""
     failures = int(dask.config.get("distributed.scheduler.allowed-failures", 3)) + 1
     local = scheduler_address() is None
-    n_workers = config.setting("dask", "n_workers", DEFAULT_WORKERS)
+    n_workers = config.dask.n_workers
     size = partition_size(config)
     where = (
         f"the local cluster shares this machine's memory among dask.n_workers = {n_workers}"

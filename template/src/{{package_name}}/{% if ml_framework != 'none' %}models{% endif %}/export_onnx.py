@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -22,7 +23,7 @@ from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_bytes, write_text
-from ..layout import EXPORT_CHECK, FEATURES_FIX, Layout
+from ..layout import EXPORT_CHECK, FEATURES_FIX, MODEL_CARD, Layout
 from ..step import run_step
 from . import agreement, estimator, onnx_io, reference
 from .inputs import describe_inputs
@@ -58,6 +59,42 @@ def compare(native: np.ndarray, exported: np.ndarray) -> float:
     return difference
 
 
+def _metadata(
+    root: Path, name: str, model: Any, record: dict[str, Any], names: list[str]
+) -> dict[str, Any]:
+    """The metadata the ONNX file carries (its `metadata_props`, see onnx_io.finalise).
+
+    Args:
+        root: the project folder (for config/model_card.yaml's input descriptions).
+        name: the model's name (`model.name`).
+        model: the trained model.
+        record: its training record (training.json).
+        names: the input columns, in order.
+
+    Returns:
+        Name, inputs (name, unit, description, preprocessing), output, library, hyperparameters,
+        seed, provenance and the card's file name.
+
+    Raises:
+        ConfigError: an input is described nowhere, or config/model_card.yaml is wrong.
+    """
+    inputs = describe_inputs(root, names)
+    return {
+        "model_name": name,
+        "inputs": [
+            {"name": i.name, "unit": i.unit, "description": i.description, "preprocessing": step}
+            for i, step in zip(inputs, estimator.input_preprocessing(model), strict=True)
+        ],
+        "output": f"{onnx_io.OUTPUT_NAME}: probability that the event is signal, in [0, 1]",
+        "preprocessing": estimator.preprocessing(model),
+        "library": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
+        "hyperparameters": record["hyperparameters"],
+        "seed": record["seed"],
+        "provenance": record["provenance"],
+        "model_card": MODEL_CARD,
+    }
+
+
 def export(root: Path) -> Path:
     """Export, check and save the model and its validation material; return the ONNX file."""
     config = load_config(root)
@@ -75,22 +112,8 @@ def export(root: Path) -> Path:
     # Both runtimes see the same float32 inputs, the type of the ONNX input.
     x32 = x.astype(np.float32)
     proto = estimator.to_onnx(model, len(names))
-    inputs = describe_inputs(root, names)
-    metadata = {
-        "model_name": str(config.section("model").get("name", directory.name)),
-        "inputs": [
-            {"name": i.name, "unit": i.unit, "description": i.description, "preprocessing": step}
-            for i, step in zip(inputs, estimator.input_preprocessing(model), strict=True)
-        ],
-        "output": f"{onnx_io.OUTPUT_NAME}: probability that the event is signal, in [0, 1]",
-        "preprocessing": estimator.preprocessing(model),
-        "library": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
-        "hyperparameters": record["hyperparameters"],
-        "seed": record["seed"],
-        "provenance": record["provenance"],
-        "model_card": "MODEL_CARD.md",
-    }
-    doc = f"{metadata['model_name']}: {estimator.MODEL_TYPE}. See MODEL_CARD.md beside this file."
+    metadata = _metadata(root, config.model_section().name, model, record, names)
+    doc = f"{metadata['model_name']}: {estimator.MODEL_TYPE}. See {MODEL_CARD} beside this file."
     proto = onnx_io.finalise(proto, metadata, doc)
     onnx_io.check(proto, len(names))
     native = estimator.predict_proba(model, x32.astype(np.float64))

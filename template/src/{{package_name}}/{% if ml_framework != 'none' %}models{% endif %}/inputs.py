@@ -1,6 +1,6 @@
 """Descriptions of the model's inputs (name, unit, meaning) for the ONNX metadata and the card.
 
-The toy data set describes its own columns (data.synthetic.FEATURES); for other data, or to
+The toy data set describes its own columns (FEATURES of data/synthetic.py); for other data, or to
 override a description, list the columns under `inputs:` in config/model_card.yaml.
 """
 
@@ -11,7 +11,8 @@ from difflib import get_close_matches
 from pathlib import Path
 
 from ..config import MODEL_CARD_FILE, ConfigError
-from ..data.synthetic import FEATURES, Feature
+from ..data.interface import generator
+from ..data.schema import Feature
 from .card_config import INPUT_EXAMPLE, load_card_config
 
 
@@ -23,7 +24,7 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
             model has not (a typo would silently leave a column undescribed), or a column is
             described neither there nor by the toy data set.
     """
-    known = {feature.name: feature for feature in FEATURES}
+    known = {feature.name: feature for feature in generator().FEATURES}
     overrides = load_card_config(root, require_text=False)["inputs"]
     unused = [name for name in overrides if name not in names]
     if unused:

@@ -20,12 +20,13 @@ from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from ..config import MODEL_CARD_FILE, Config, load_config
+from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
 from ..data import manifest
 from ..fair.crosswalk import model_card_authors
-from ..fair.sources import MODEL_CARD, SourceError, hf_license, read_citation
+from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license, read_citation
 from ..files import copy_file, write_text
 from ..layout import (
+    CPP_DIR,
     EXPORT_CHECK,
     FEATURE_FIGURE,
     MODEL_FIGURES_DIR,
@@ -72,18 +73,14 @@ def experiment_context(config: Config) -> dict[str, str] | None:
         (fb^-1), "tag" (the name as a Hugging Face tag, e.g. "atlas")}, texts empty when not
         set; None without an experiment.
     """
-    values = config.data.get("figures") or {}
-    name = str(values.get("experiment") or "").strip()
+    figures = config.figures
+    name, luminosity = figures.experiment, figures.luminosity_fb
     if not name:
         return None
-    tev, luminosity = values.get("com_energy_tev"), values.get("luminosity_fb")
-    energy = ""
-    if tev is not None:
-        energy = f"{tev * 1000:g} GeV" if tev < 1 else f"{tev:g} TeV"
     return {
         "name": name,
-        "status": str(values.get("status") or "").strip(),
-        "energy": energy,
+        "status": figures.status,
+        "energy": energy_text(figures.com_energy_tev) or "",
         "luminosity": "" if luminosity is None else f"{luminosity:g}",
         "tag": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
     }
@@ -101,10 +98,12 @@ def _citation_text(raw: dict[str, Any]) -> str:
     return ". ".join(parts) + ". See `CITATION.cff` (GitHub and Zenodo read it too)."
 
 
-def card_text(root: Path) -> str:
-    """Return the text of the model card of the project at `root`."""
-    config = load_config(root)
-    texts = load_card_config(root)
+def _citation(root: Path) -> Record:
+    """CITATION.cff of the project, which must name its data and their licence.
+
+    Raises:
+        CardError: CITATION.cff is wrong, or has no data reference with a licence.
+    """
     try:
         citation = read_citation(root)
     except SourceError as error:
@@ -113,31 +112,45 @@ def card_text(root: Path) -> str:
         raise CardError(
             "CITATION.cff needs a data reference with its licence: run `make check-metadata`"
         )
-    layout = Layout(config)
-    directory = layout.model_dir
-    model, record = load_trained(directory)
-    onnx_io.load(directory / onnx_io.ONNX_FILE)  # the card documents a readable release only
-    metrics = _read_json(layout.metrics, "evaluate")
-    export_check = _read_json(layout.validation_dir / EXPORT_CHECK, "export")
-    inputs = describe_inputs(root, record["features"])
+    return citation
+
+
+def _datasets(texts: dict[str, Any], citation: Record) -> list[str]:
+    """The card's data sets: those of config/model_card.yaml, then the DOIs of the data
+    references of CITATION.cff; without any identifier yet, the first reference's title."""
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
     datasets = list(texts["datasets"])
     datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
-    # Without an identifier yet, the data set is named by its CITATION.cff reference.
-    datasets = datasets or [str(r["title"]) for r in data_refs if r.get("title")][:1]
-    name = f"{citation.title} {config.section('model').get('name', directory.name)}"
+    return datasets or [str(r["title"]) for r in data_refs if r.get("title")][:1]
+
+
+def _card_data(
+    citation: Record,
+    name: str,
+    datasets: list[str],
+    tags: list[str],
+    metrics: dict[str, Any],
+) -> ModelCardData:
+    """The card's YAML header (Hugging Face model-card metadata with its model-index).
+
+    Args:
+        citation: CITATION.cff of the project (`_citation`).
+        name: the model's name in the card.
+        datasets: the data sets (`_datasets`); the first names the evaluation results.
+        tags: the card's tags.
+        metrics: reports/metrics.json: metric name -> value on the held-out test set.
+
+    Returns:
+        The metadata, with one evaluation result per metric of `METRIC_NAMES`.
+    """
     dataset_name = datasets[0] if datasets else f"{citation.title} data set"
-    experiment = experiment_context(config)
-    tags = ["tabular-classification", "onnx", "fair", *texts["tags"]]
-    if experiment and experiment["tag"] and experiment["tag"] not in tags:
-        tags.append(experiment["tag"])
     extra: dict[str, Any] = {"model_version": citation.version}
     # The card's authors, as `make metadata` keeps them: full names from CITATION.cff.
     extra["authors"] = model_card_authors(citation.raw)
     if citation.doi:
         extra["doi"] = citation.doi
-    card_data = ModelCardData(
-        license=hf_license(citation.data_license),
+    return ModelCardData(
+        license=hf_license(str(citation.data_license)),
         library_name={"scikit-learn": "sklearn"}.get(estimator.LIBRARY, estimator.LIBRARY),
         pipeline_tag="tabular-classification",
         tags=tags,
@@ -159,16 +172,41 @@ def card_text(root: Path) -> str:
         ],
         **extra,
     )
-    figures = [
-        {"path": f"{MODEL_FIGURES_DIR}/{file}", "caption": caption}
-        for file, caption in FIGURES.items()
-        if layout.figure(file).is_file()
-    ]
-    cpp = (directory / "cpp").is_dir()
+
+
+def card_text(root: Path) -> str:
+    """Return the text of the model card of the project at `root`.
+
+    Args:
+        root: the project folder, after `make export` (the card documents the release).
+
+    Returns:
+        The card in Markdown with its YAML header, ending in one newline.
+
+    Raises:
+        CardError: CITATION.cff lacks what the card needs.
+        ConfigError: config/pipeline.yaml or config/model_card.yaml is wrong.
+        FileNotFoundError: an output of an earlier step is missing (the message names the step).
+        onnx_io.ModelFileError: the released model cannot be read.
+    """
+    config = load_config(root)
+    texts = load_card_config(root)
+    citation = _citation(root)
+    layout = Layout(config)
+    directory = layout.model_dir
+    model, record = load_trained(directory)
+    onnx_io.load(directory / onnx_io.ONNX_FILE)  # the card documents a readable release only
+    metrics = _read_json(layout.metrics, "evaluate")
+    name = f"{citation.title} {config.model_section().name}"
+    experiment = experiment_context(config)
+    tags = ["tabular-classification", "onnx", "fair", *texts["tags"]]
+    if experiment and experiment["tag"] and experiment["tag"] not in tags:
+        tags.append(experiment["tag"])
+    card_data = _card_data(citation, name, _datasets(texts, citation), tags, metrics)
+    cpp = (directory / CPP_DIR).is_dir()
     files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, TRAINING_RECORD, f"{VALIDATION_DIR}/"]
-    files += ["cpp/"] if cpp else []
-    people = citation.authors or []
-    developers = ", ".join(p.full_name() for p in people)
+    files += [f"{CPP_DIR}/"] if cpp else []
+    developers = ", ".join(p.full_name() for p in citation.authors or [])
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
     card = ModelCard.from_template(
         card_data,
@@ -183,7 +221,7 @@ def card_text(root: Path) -> str:
         doi=citation.doi,
         files=files,
         cpp=cpp,
-        inputs=inputs,
+        inputs=describe_inputs(root, record["features"]),
         preprocessing=estimator.preprocessing(model),
         input_preprocessing=estimator.input_preprocessing(model),
         experiment=experiment,
@@ -194,9 +232,13 @@ def card_text(root: Path) -> str:
         provenance=record["provenance"],
         n_test=metrics.get("n_test"),
         metrics={METRIC_NAMES[k]: float(v) for k, v in metrics.items() if k in METRIC_NAMES},
-        figures=figures,
+        figures=[
+            {"path": f"{MODEL_FIGURES_DIR}/{file}", "caption": caption}
+            for file, caption in FIGURES.items()
+            if layout.figure(file).is_file()
+        ],
         n_reference=len(reference.load(directory)[2]),
-        export_check=export_check,
+        export_check=_read_json(layout.validation_dir / EXPORT_CHECK, "export"),
         citation=_citation_text(citation.raw),
         contact=", ".join(f"<{e}>" for e in emails if e) or developers,
         **{field: texts[field] for field in TEXT_FIELDS},
@@ -221,7 +263,7 @@ def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
 def write_model_card(root: Path) -> Path:
     """Write MODEL_CARD.md and its figures into the model folder; return the card."""
     config = load_config(root)
-    directory = config.path("model", "dir")
+    directory = Layout(config).model_dir
     card = directory / MODEL_CARD
     manifest_file = directory / manifest.MANIFEST_NAME
     text = card_text(root)

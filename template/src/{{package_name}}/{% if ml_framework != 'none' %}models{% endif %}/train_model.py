@@ -83,8 +83,7 @@ def train(root: Path) -> Path:
     train_file = layout.train_table
     digest = manifest.verify(train_file, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
     x, y, names = read_table(train_file)
-    section = config.section("model")
-    hyperparameters = dict(section.get("hyperparameters") or {})
+    hyperparameters = dict(config.model_section().hyperparameters)
     unknown = sorted(set(hyperparameters) - estimator.HYPERPARAMETERS)
     if unknown:
         raise ConfigError(
