@@ -387,7 +387,13 @@ def somesy_input(cff: Any) -> str:
     }
     lines = ["[project]"]
     lines += [f"{k} = {toml_value(v)}" for k, v in project.items() if v is not None]
-    person_keys = ("given-names", "family-names", "name-particle", "name-suffix", "orcid")
+    person_keys: tuple[str, ...] = (
+        "given-names",
+        "family-names",
+        "name-particle",
+        "name-suffix",
+        "orcid",
+    )
     person_keys += ("email", "affiliation", "alias")
     for author in cff_authors(cff):
         table, keys = (
@@ -455,7 +461,9 @@ def fresh(work_root: Path, source: Path, ours: Path | None) -> Path:
     """A new folder holding the CITATION.cff copy and the seed files of the generated project."""
     work = Path(tempfile.mkdtemp(dir=work_root))
     shutil.copyfile(source, work / "CITATION.cff")  # contents only: the copy is writable
-    for name in SEED if ours else ():
+    if ours is None:
+        return work
+    for name in SEED:
         path = ours / name
         if path.is_dir():
             shutil.copytree(path, work / name)

@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         moved: list[str] = []
         old_package, new_package = changed.get("package_name", (None, None))
         renamed = old_package is not None and new_package is not None
-        if renamed:
+        if old_package is not None and new_package is not None:  # renamed
             moved, conflicts = move_package(root, old_package, new_package, old, mine)
             carried = {line.split(" -> ")[0] for line in moved}
             deleted = [name for name in deleted_by_update(root) if name not in carried]
@@ -492,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         merged, rejected = carry(root, deltas, mine)
-        still = importers(root, old_package) if renamed else []
+        still = importers(root, old_package) if renamed and old_package is not None else []
         if still:
             print(
                 f"copier4fair: these files still import {old_package}: {', '.join(still)}; "

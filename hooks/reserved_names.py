@@ -425,10 +425,10 @@ def preference(target: tuple[str, str]) -> tuple[bool, bool, tuple[str, str]]:
 
 def fetch(missing: Needs, args: argparse.Namespace) -> list[list[Any]]:
     """A release (newest that fits) of each missing distribution, for a target that needs it."""
-    wanted = {}
-    for name, (_, specifiers, where) in sorted(missing.items()):
+    wanted: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for name, (_, specifiers, targets) in sorted(missing.items()):
         specifier = functools.reduce(lambda a, b: a & b, specifiers, SpecifierSet())
-        wanted[name] = (f"{name}{specifier}", sorted(where, key=preference))
+        wanted[name] = (f"{name}{specifier}", sorted(targets, key=preference))
     groups: dict[tuple[str, str], list[str]] = {}
     for name, (_, where) in wanted.items():
         groups.setdefault(where[0], []).append(name)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import subprocess
 import sys
 import venv
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import copier
@@ -25,6 +27,16 @@ GIT_ID = {
 
 #: copier.yml, parsed: its questions and its settings (the names that start with "_").
 QUESTIONS: dict[str, Any] = yaml.safe_load((TEMPLATE / "copier.yml").read_text(encoding="utf-8"))
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """The Python file `path` (a hook or other script, not on sys.path) imported as `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path} as a Python module", path=str(path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def choices(question: str) -> list[Any]:

@@ -57,7 +57,7 @@ SPECIAL = [
 VALUES = st.one_of(
     st.sampled_from(SPECIAL),
     st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=40
+        alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=40
     ),
 )
 ANSWERS = st.dictionaries(st.sampled_from(QUESTIONS), VALUES, min_size=1, max_size=3)
@@ -153,8 +153,8 @@ def test_free_text_answers_are_refused_or_give_valid_projects(
     )
     sample: dict[str, Path] = {}
     for project in outcomes.projects:
-        name = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
-        sample.setdefault(name["project"]["name"], project)
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        sample.setdefault(pyproject["project"]["name"], project)
     sample = dict(list(sample.items())[:INSTALLED])
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", *map(str, sample.values())],

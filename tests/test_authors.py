@@ -36,7 +36,7 @@ MORE = [
         "email": "jose.garcia@uv.es",
     },
 ]
-FIRST = {"author_given_names": "Anna", "author_family_names": "van der Berg"}
+FIRST: dict[str, Any] = {"author_given_names": "Anna", "author_family_names": "van der Berg"}
 #: The four authors as each derived format writes their names.
 FULL = ["Anna van der Berg", "Jan de Vries", "CMS Collaboration", "José García Márquez Jr."]
 INVERTED = ["van der Berg, Anna", "de Vries, Jan", "CMS Collaboration", "García Márquez, José, Jr."]
@@ -310,7 +310,7 @@ NAMES = st.one_of(
     st.sampled_from(
         ["Anna", "van der", "O'Brien", "Łukasiewicz-Ñúñez", "李", "No", "null", "", " x", "a: b"]
     ),
-    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
     st.booleans(),
     st.integers(),
     st.none(),

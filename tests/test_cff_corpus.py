@@ -31,7 +31,7 @@ from helpers import generate
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cff"
 PACKAGE = "cff_corpus_check"
 #: The files of a project the derivation and the checker read or write.
-METADATA = ("CITATION.cff", "codemeta.json", ".zenodo.json", "pyproject.toml")
+METADATA: tuple[str, ...] = ("CITATION.cff", "codemeta.json", ".zenodo.json", "pyproject.toml")
 METADATA += ("ro-crate-metadata.json", "models/classifier/MODEL_CARD.md")
 
 pytestmark = pytest.mark.skipif(

@@ -13,7 +13,12 @@ from helpers import MATRIX, QUESTIONS, choices, generate, run
 BIN = Path(sys.executable).parent
 #: What every CI of the project runs: the install of the README, every pre-commit hook, tests,
 #: metadata, scorecard, pipeline and the documentation.
-CI_STEPS = ("make install", "pre-commit run --all-files", "make test", "make metadata")
+CI_STEPS: tuple[str, ...] = (
+    "make install",
+    "pre-commit run --all-files",
+    "make test",
+    "make metadata",
+)
 CI_STEPS += ("make fair", "make all", "make install-docs", "make docs")
 
 

@@ -44,7 +44,10 @@ def test_every_key_is_known_to_dask_jobqueue(jobqueue: dict) -> None:
     ],
 )
 def test_the_job_scripts_carry_the_settings(
-    jobqueue: dict, cluster: type, expected: list[str], tmp_path: Path
+    jobqueue: dict,
+    cluster: type[HTCondorCluster | SLURMCluster],
+    expected: list[str],
+    tmp_path: Path,
 ) -> None:
     kind = cluster.job_cls.config_name
     settings = {

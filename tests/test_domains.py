@@ -76,7 +76,9 @@ def test_plots_and_dependencies_are_neutral_outside_hep(project: Path) -> None:
     domain = _domain(project)
     plots = (_package(project) / "visualization" / "plots.py").read_text(encoding="utf-8")
     constants = (_package(project) / "project.py").read_text(encoding="utf-8")
-    labels = re.search(r"^CLASS_NAMES: Final = (.+)$", constants, re.MULTILINE)[1]
+    found = re.search(r"^CLASS_NAMES: Final = (.+)$", constants, re.MULTILINE)
+    assert found, "project.py has no CLASS_NAMES: Final = ... line"
+    labels = found[1]
     assert "CLASS_NAMES: tuple[str, str] = project.CLASS_NAMES" in plots
     requirements = (project / "requirements.txt").read_text(encoding="utf-8").lower()
     pinned = {line.split("==")[0] for line in requirements.splitlines() if "==" in line}

@@ -18,9 +18,10 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from filelock import FileLock
@@ -153,7 +154,11 @@ def _env(python: Path) -> dict[str, str]:
 
 
 def _make(
-    project: Path, python: Path, target: str, env: dict[str, str] | None = None, **popen: object
+    project: Path,
+    python: Path,
+    target: str,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], object] | None = None,
 ) -> subprocess.Popen[str]:
     """Start `make <target>` in its own process group (so that a kill reaches the step too)."""
     return subprocess.Popen(
@@ -164,7 +169,7 @@ def _make(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        **popen,  # type: ignore[arg-type]
+        preexec_fn=preexec_fn,  # noqa: PLW1509 - a setrlimit call only: takes no lock
     )
 
 
@@ -198,7 +203,7 @@ def _assert_user_files_intact(project: Path) -> None:
         assert (project / name).read_bytes() == content, name
 
 
-def _check(project: Path, python: Path) -> bool | str:
+def _check(project: Path, python: Path) -> Literal[True] | str:
     """Run CHECK in the project: outputs complete; True if model and record agree, else why."""
     out = run([str(python), "-c", CHECK], cwd=project, env=_env(python), stdout_only=True)
     return json.loads(out.splitlines()[-1])["agree"]

@@ -8,6 +8,7 @@ it) or rendered literally; no file appears, nothing is deleted, nothing is evalu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -31,8 +32,9 @@ def test_hostile_answer_is_refused_or_literal(tmp_path: Path, question: str, pay
     dst = tmp_path / "p"
     sentinel = dst / "sentinel"
     sentinel.mkdir(parents=True)
+    answers: dict[str, Any] = {question: payload}
     try:
-        generate(dst, **{question: payload})
+        generate(dst, **answers)
     except ValueError as error:
         assert f"question '{question}'" in str(error)
         assert project_files(dst) == set()  # nothing generated

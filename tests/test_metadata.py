@@ -392,7 +392,7 @@ def _assert_answers_reach_every_file(project: Path) -> None:
     assert pyproject["license"] == cff["license"]
 
 
-FILLED = {
+FILLED: dict[str, Any] = {
     "project_name": 'Search for H → bb̄ with a BDT: "quoted" #1',
     "author_given_names": "Zoë",
     "author_family_names": "O'Brien-Łukasiewicz",

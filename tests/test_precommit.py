@@ -27,7 +27,7 @@ PACKAGES = {
     "https://github.com/fsfe/reuse-tool": "reuse=={}",
 }
 #: hook id -> how the repository's own manifest runs it (entry and file selection).
-HOOKS = {
+HOOKS: dict[str, dict[str, object]] = {
     "check-added-large-files": {"entry": "check-added-large-files"},
     "check-case-conflict": {"entry": "check-case-conflict"},
     "check-merge-conflict": {"entry": "check-merge-conflict", "types": ["text"]},

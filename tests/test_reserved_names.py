@@ -10,24 +10,27 @@ validators, the generated list and the real installs together.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
-from helpers import TEMPLATE, choices, generate, make_venv
+from helpers import TEMPLATE, choices, generate, load_script, make_venv
 
-RESERVED = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE)))
-RESERVED = RESERVED.get_template("includes/reserved.jinja").module
+#: includes/reserved.jinja's exported variables (distributions, imports): attributes that Jinja
+#: sets on the template module at run time, hence Any.
+RESERVED: Any = (
+    jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE)))
+    .get_template("includes/reserved.jinja")
+    .module
+)
 SCRIPT = TEMPLATE / "hooks" / "reserved_names.py"
-SPEC = importlib.util.spec_from_file_location("reserved_names", SCRIPT)
-GENERATOR = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(GENERATOR)
+GENERATOR = load_script(SCRIPT, "reserved_names")
 
 
 def canonical(name: str) -> str:
@@ -53,7 +56,7 @@ def rendered_requirements(answers: dict[str, str]) -> dict[str, str]:
 
 TORCH = {"ml_framework": "pytorch"}
 # question, answer, the exact clash the refusal names[, the other answers]
-CLASHES = [
+CLASHES: list[tuple[str, str, str] | tuple[str, str, str, dict[str, Any]]] = [
     ("project_slug", "numpy", "project_slug 'numpy' is the distribution name of numpy"),
     ("project_slug", "scikit-learn", "'scikit-learn' is the distribution name of scikit-learn"),
     ("project_slug", "pyyaml", "project_slug 'pyyaml' is the distribution name of PyYAML"),
@@ -84,7 +87,7 @@ CLASHES = [
     ("package_name", "nvidia", "package_name 'nvidia' is the import name of nvidia-"),
     ("package_name", "colorama", "package_name 'colorama' is the import name of colorama"),
 ]
-CASES = [(*case, {})[:4] for case in CLASHES]
+CASES: list[tuple[str, str, str, dict[str, Any]]] = [(*case, {})[:4] for case in CLASHES]
 
 
 @pytest.mark.parametrize(
@@ -93,11 +96,11 @@ CASES = [(*case, {})[:4] for case in CLASHES]
     ids=[f"{q}={v}" + "".join(f",{k}={a}" for k, a in o.items()) for q, v, _, o in CASES],
 )
 def test_copier_refuses_a_name_the_project_installs(
-    tmp_path: Path, question: str, value: str, clash: str, answers: dict[str, str]
+    tmp_path: Path, question: str, value: str, clash: str, answers: dict[str, Any]
 ) -> None:
     dst = tmp_path / "p"
     with pytest.raises(ValueError) as error:
-        generate(dst, **answers, **{question: value})
+        generate(dst, **{**answers, question: value})
     message = str(error.value)
     assert f"Validation error for question '{question}'" in message, message
     assert clash in message, message

@@ -16,7 +16,6 @@ Full tier: it needs PyPI (about 20 to 50 s per target; one test per target, for 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -24,17 +23,16 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import TEMPLATE, choices
+from helpers import TEMPLATE, choices, load_script
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.version import Version
 
 SCRIPT = TEMPLATE / "hooks" / "reserved_names.py"
-SPEC = importlib.util.spec_from_file_location("reserved_names_for_resolve", SCRIPT)
-GENERATOR = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(GENERATOR)
+GENERATOR = load_script(SCRIPT, "reserved_names_for_resolve")
 
 INDEX = "https://pypi.org/simple"
 #: Where users install a generated project: the environment markers' values and pip's --platform
@@ -143,12 +141,19 @@ def dry_run(lines: list[str], python: str, platform: str, tmp: Path) -> tuple[di
     return json.loads(report.read_text(encoding="utf-8")), ""
 
 
-def resolve(lines: list[str], python: str, platform: str, tmp: Path) -> tuple[dict, dict]:
+#: (canonical name, version) -> the entry of pip's installation report for that release.
+Entries = dict[tuple[str, str], dict[str, Any]]
+
+
+def resolve(
+    lines: list[str], python: str, platform: str, tmp: Path
+) -> tuple[Entries, dict[str, str]]:
     """({(name, version): report entry}, {pin line: why it is not found}) for the target.
 
     pip stops at the first pin it cannot find: that one is set aside and the rest resolved again.
     """
-    lines, missing = list(lines), {}
+    lines = list(lines)
+    missing: dict[str, str] = {}
     while True:
         report, error = dry_run(lines, python, platform, tmp)
         if report:
@@ -163,7 +168,7 @@ def resolve(lines: list[str], python: str, platform: str, tmp: Path) -> tuple[di
         if not any(not line.startswith("-") for line in lines):
             report = {"install": []}
             break
-    entries = {}
+    entries: Entries = {}
     for item in report["install"]:
         meta = item["metadata"]
         entries[(canonical(meta["name"]), str(Version(meta["version"])))] = item
@@ -174,11 +179,11 @@ def resolve(lines: list[str], python: str, platform: str, tmp: Path) -> tuple[di
 
 
 def unpinned(
-    pins: dict[str, str], entries: dict, env: dict[str, str]
+    pins: dict[str, str], entries: Entries, env: dict[str, str]
 ) -> list[tuple[str, str, str]]:
     """[(pinned name, its requirement, what is wrong)] for what the pins require and miss."""
     problems = []
-    todo = [(name, frozenset()) for name in pins]
+    todo: list[tuple[str, frozenset[str]]] = [(name, frozenset()) for name in pins]
     seen = set(todo)
     while todo:
         name, extras = todo.pop()
@@ -222,7 +227,8 @@ def test_every_combination_installs_from_pypi(python: str, platform: str, tmp_pa
             options = [option for option in options if f"//{host}/" not in option]
             unverified += sorted(line for line in lines if served.match(line))
     lines -= set(unverified)
-    entries, missing = {}, {}
+    entries: Entries = {}
+    missing: dict[str, str] = {}
     # pip takes each name once: a name pinned to different versions by different combinations
     # is resolved in layers.
     for layer in GENERATOR.layers({line: "" for line in lines}):

@@ -68,7 +68,7 @@ def migrate_lines(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
         in_block = block_indent is not None and entry and len(entry["indent"]) > block_indent
         if block_indent is not None and body.strip() and not in_block:
             block_indent = None
-        if not in_block:
+        if entry is None or not in_block:
             out.append(line)
             continue
         key, value = entry["key"], entry["value"].strip()
