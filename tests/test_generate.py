@@ -48,6 +48,7 @@ COMMON = {
     "docs/index.md",
     "docs/data.md",
     "docs/figures.md",
+    "docs/api.md",
     "models/README.md",
     "notebooks/README.md",
     "references/README.md",

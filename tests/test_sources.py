@@ -71,3 +71,26 @@ def test_the_first_model_card_writes_licences_as_the_package_does() -> None:
     assert found, f"{card}: no hf_license map"
     card_map = ast.literal_eval(found[1])
     assert card_map == {spdx: hf for hf, spdx in package_map.items()}
+
+
+def module_names() -> set[str]:
+    """The dotted names of the package's modules (not its packages, nor fair/__main__.py), from
+    the file names with their Jinja conditions taken away: `{% if domain == 'hep' %}samples.py{%
+    endif %}` is the module data.samples."""
+    names = set()
+    for path in [*python_files(), SOURCES / CONSTANTS]:
+        parts = [re.sub(r"\{%[^%]*%\}", "", part) for part in path.relative_to(SOURCES).parts]
+        parts[-1] = parts[-1].removesuffix(".jinja").removesuffix(".py")
+        if parts[-1] not in ("__init__", "__main__"):
+            names.add(".".join(["{{ package_name }}", *parts[1:]]))
+    return names
+
+
+def test_the_api_page_lists_every_module() -> None:
+    """docs/api.md documents every module by area (autodoc); a module that is not listed, or
+    one listed that does not exist, is a mistake. Which answers include a module is checked
+    where the documentation is built with warnings as errors (test_projects, test_api_docs)."""
+    page = (TEMPLATE / "template" / "docs" / "api.md.jinja").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\.\. automodule:: (.+)$", page, flags=re.MULTILINE))
+    packages = {"{{ package_name }}", "{{ package_name }}.fair"}
+    assert listed - packages == module_names()

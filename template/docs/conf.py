@@ -29,11 +29,19 @@ project, _authors, release = _citation()
 author = ", ".join(_authors)
 copyright = f"{datetime.date.today().year}, {author}"
 
-extensions = ["myst_parser"]
+extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]
 myst_heading_anchors = 3
 html_theme = "alabaster"
+
+# The API page (api.md): autodoc imports each module from src/ (on the path since _citation)
+# and documents what has a docstring; napoleon reads the Google style (Args, Returns, Raises)
+# that ruff's pydocstyle rules enforce (pyproject.toml).
+autodoc_default_options = {"members": True, "member-order": "bysource", "ignore-module-all": True}
+autodoc_typehints = "description"
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
 
 # The figures page lists every figure in reports/figures at build time (make all draws them).
 FIGURES = Path(__file__).resolve().parent.parent / "reports" / "figures"
@@ -51,5 +59,32 @@ def _add_figures(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] += f"\n## {title}\n\n![{title}](../reports/figures/{figure.name})\n"
 
 
+def _sentences(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Keep napoleon from reading the start of a sentence as a type.
+
+    Napoleon takes what comes before the first colon on the first line of an attribute's
+    docstring, and of a Returns or Yields section, for the type ("int: the count"). Here the
+    types come from the annotations and those lines are sentences ("The fix: ..."): a leading
+    ": " makes napoleon keep the whole line as the description.
+    """
+    starts = [i for i, line in enumerate(lines) if line.strip()][:1]
+    firsts = starts if what in ("attribute", "data", "property") else []
+    for i, line in enumerate(lines):
+        if line.strip() in ("Returns:", "Yields:"):
+            firsts += [j for j in range(i + 1, len(lines)) if lines[j].strip()][:1]
+    for i in firsts:
+        if ":" in lines[i]:
+            text = lines[i].lstrip()
+            lines[i] = lines[i][: len(lines[i]) - len(text)] + ": " + text
+
+
 def setup(app: Sphinx) -> None:
+    """Register this configuration's own steps: the figures page, and docstrings as sentences.
+
+    Args:
+        app: the Sphinx application building the documentation.
+    """
     app.connect("source-read", _add_figures)
+    app.connect("autodoc-process-docstring", _sentences, priority=400)  # before napoleon (500)

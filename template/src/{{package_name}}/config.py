@@ -86,10 +86,12 @@ def _path(value: object) -> str | None:
 
 
 def _inside(value: object, folders: tuple[str, ...], keep_out: tuple[str, ...] = ()) -> str | None:
-    """Why a path of the configuration is no place for it (None when it is): it must be
-    relative, stay inside the project (no '..'), lie under one of `folders` and not under one
-    of `keep_out`. Outputs so never overwrite raw data, settings, code or metadata, and
-    `make clean` never removes them."""
+    """Why a path of the configuration is no place for it (None when it is).
+
+    It must be relative, stay inside the project (no '..'), lie under one of `folders` and not
+    under one of `keep_out`. Outputs so never overwrite raw data, settings, code or metadata,
+    and `make clean` never removes them.
+    """
     if _path(value):
         return _path(value)
     text = str(value).strip()

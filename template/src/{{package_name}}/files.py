@@ -32,10 +32,14 @@ FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class WriteError(OSError):
-    """A file could not be written; its previous version is untouched."""
+    """A file could not be written: the disk is full; its previous version is untouched.
+
+    ``errno`` is the cause's (ENOSPC, EDQUOT or EFBIG: the disk, the quota or the file-size
+    limit is full), ``strerror`` the message with the fix.
+    """
 
     def __str__(self) -> str:
-        """The message alone (it names the file), without OSError's `[Errno N]` prefix."""
+        """Return the message alone (it names the file), without OSError's `[Errno N]` prefix."""
         return str(self.strerror)
 
 
@@ -64,12 +68,23 @@ def _fsync(path: Path) -> None:
 
 
 def replace(source: Path, target: Path) -> Path:
-    """Move the complete file `source` to `target` (same file system) durably; return `target`.
+    """Move the complete file `source` to `target` (same file system) durably.
 
     `source` is flushed to disk first and the folder after the rename, so that a crash leaves
     either the old or the new file under the name. It gets the permissions `target` had, or
     those of a new file under the umask: a temporary file (0600, tempfile's and pooch's) must
     not make data unreadable to collaborators on a shared area.
+
+    Args:
+        source: the complete file, on the same file system as `target`.
+        target: where it goes; a file there is replaced.
+
+    Returns:
+        `target`.
+
+    Raises:
+        OSError: the file could not be flushed, given its permissions or renamed (e.g. `source`
+            and `target` are on different file systems).
     """
     os.chmod(source, _mode(target))
     _fsync(source)
@@ -85,9 +100,16 @@ def atomic_path(path: Path) -> Iterator[Path]:
     On success what was written there replaces `path` (a folder replaces a folder); on any
     failure it is removed and `path` is left as it was.
 
+    Args:
+        path: the file or folder to write; its parent folder is created if missing.
+
+    Yields:
+        `.<name>.<random>.part/<name>` in the folder of `path`: write the file or folder there.
+
     Raises:
         FileNotFoundError: the code inside wrote nothing at the temporary path.
         WriteError: the disk, the quota or the file-size limit is full (the cause is chained).
+        OSError: any other failure to create, flush or rename the file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
@@ -121,7 +143,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_write(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
-    """Open a temporary file beside `path` (UTF-8 text or `binary`); see `atomic_path`."""
+    """Open a temporary file beside `path` that replaces it when the block ends without error.
+
+    Args:
+        path: the file to write.
+        binary: open it for bytes; otherwise for UTF-8 text with LF line ends.
+
+    Yields:
+        The open stream; see `atomic_path` for what happens on success and on failure.
+
+    Raises:
+        WriteError: the disk, the quota or the file-size limit is full.
+        OSError: any other failure to write the file.
+    """
     with atomic_path(path) as temporary:
         if binary:
             with temporary.open("wb") as stream:
@@ -132,32 +166,78 @@ def atomic_write(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
 
 
 def write_text(path: Path, text: str) -> Path:
-    """Write `text` (UTF-8) to `path` atomically; return the path."""
+    """Write `text` to `path` atomically: the file appears complete or not at all.
+
+    Args:
+        path: the file to write.
+        text: its whole content, written as UTF-8 with LF line ends.
+
+    Returns:
+        `path`.
+
+    Raises:
+        WriteError: the disk, the quota or the file-size limit is full.
+        OSError: any other failure to write the file.
+    """
     with atomic_write(path) as stream:
         stream.write(text)
     return path
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` atomically; return the path."""
+    """Write `data` to `path` atomically: the file appears complete or not at all.
+
+    Args:
+        path: the file to write.
+        data: its whole content.
+
+    Returns:
+        `path`.
+
+    Raises:
+        WriteError: the disk, the quota or the file-size limit is full.
+        OSError: any other failure to write the file.
+    """
     with atomic_write(path, binary=True) as stream:
         stream.write(data)
     return path
 
 
 def copy_file(source: Path, target: Path) -> Path:
-    """Copy `source` to `target` atomically; return `target`."""
+    """Copy `source` to `target` atomically: `target` appears complete or not at all.
+
+    Args:
+        source: the file to copy.
+        target: the copy.
+
+    Returns:
+        `target`.
+
+    Raises:
+        FileNotFoundError: `source` is missing.
+        WriteError: the disk, the quota or the file-size limit is full.
+        OSError: any other failure to read or write.
+    """
     with atomic_path(target) as temporary:
         shutil.copyfile(source, temporary)
     return target
 
 
 def remove_stale(folders: Iterable[Path]) -> list[Path]:
-    """Remove the temporary folders interrupted writers left in `folders`; return them.
+    """Remove the temporary folders interrupted writers left in `folders`.
 
     Only names of the form `.<name>.<random>.part` are touched. One that holds the previous
     version of a folder whose replacement was interrupted gives it back first. Call this only
     while holding the project's lock (step.py), or a running step's file could be removed.
+
+    Args:
+        folders: the folders to clean; those that do not exist are skipped.
+
+    Returns:
+        The temporary folders removed.
+
+    Raises:
+        OSError: a folder could not be removed or restored.
     """
     removed = []
     for folder in folders:

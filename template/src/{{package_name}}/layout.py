@@ -1,5 +1,7 @@
-"""Every file the pipeline writes, by name: the one list the steps, `make clean`, the removal of
-temporary files left by an interrupted run and `make validate-model` share.
+"""Every file the pipeline writes, by name.
+
+The one list that the steps, `make clean`, the removal of temporary files left by an
+interrupted run and `make validate-model` share.
 
 The folders come from config/pipeline.yaml; the file names are fixed here. A project without
 a model (`ml_framework: none`) has no `model:` section there, and so no model outputs
@@ -44,6 +46,9 @@ EXPECTED_OUTPUTS = "expected_outputs.csv"
 EXPORT_CHECK = "export_check.json"
 CPP_DIR = "cpp"
 CPP_FILES = ("classifier.h", "score.cc")
+#: The C++ programs compiled from the export, by the sha256 of what they are built from
+#: (models/export_cpp.py); git ignores build/.
+CPP_BUILD_DIR = Path("build") / "cpp"
 MODEL_FIGURES_DIR = "figures"
 HEPDATA_DIR = Path("hepdata")
 SUBMISSION_DIR = "submission"
@@ -123,8 +128,10 @@ class Layout:
         return files
 
     def _ntuple_folders(self) -> list[Path]:
-        """The folders of `data.ntuples` file patterns (up to the first wildcard): `make data`
-        writes their manifests there."""
+        """The folders of `data.ntuples` file patterns, up to the first wildcard.
+
+        `make data` writes their manifests there.
+        """
         ntuples = self.config.data.ntuples or {}
         samples = ntuples.get("samples")
         folders = []
@@ -151,6 +158,7 @@ class Layout:
         if self.has_model:
             hepdata = self.config.root / HEPDATA_DIR
             files += [
+                self.config.root / CPP_BUILD_DIR,
                 self.figure(ROC_FIGURE),
                 self.figure(SCORE_FIGURE),
                 self.predictions,

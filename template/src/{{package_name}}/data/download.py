@@ -33,10 +33,16 @@ class DownloadError(Exception):
 
 
 def check_source(source: str, sha256: str | None) -> None:
-    """Fail with a fix if `source` is not a URL or DOI address, or `sha256` is malformed.
+    """Check `data.source` and `data.sha256` of config/pipeline.yaml before a download.
+
+    Args:
+        source: an http(s):// or ftp:// URL, or a pooch DOI address
+            (doi:<DOI>/<file name>), as `config.SOURCE_PATTERN` defines them.
+        sha256: the expected checksum (64 lower-case hexadecimal digits), or None.
 
     Raises:
-        ConfigError: naming data.source or data.sha256 of config/pipeline.yaml.
+        ConfigError: `source` or `sha256` is malformed; the message names data.source or
+            data.sha256 and gives the fix.
     """
     if not SOURCE_PATTERN.match(source):
         raise ConfigError(
@@ -66,14 +72,19 @@ def download(
     sha256: str | None,
     check: Callable[[Path], object] | None = None,
 ) -> str:
-    """Download `source` to `destination` (which must not exist); return the file's sha256.
+    """Download `source` to `destination` (which must not exist), verified before it is moved.
 
     Args:
-        source: an https:// (or http://, ftp://) URL or a pooch DOI address.
+        source: an https:// (or http://, ftp://) URL or a pooch DOI address
+            (doi:10.5281/zenodo.1234567/events.csv: Zenodo, figshare, Dataverse).
         destination: the raw file to write.
-        sha256: the expected checksum, or None for a first download that cannot be verified.
+        sha256: the expected checksum (hexadecimal), or None for a first download that
+            cannot be verified.
         check: called with the complete download before it is moved into place; it raises
-            TableError for a file that is not the table it should be.
+            TableError for a file that is not the table it should be (`table.check_table`).
+
+    Returns:
+        The sha256 of the file written, in hexadecimal.
 
     Raises:
         FileExistsError: `destination` exists.
@@ -81,6 +92,7 @@ def download(
         DownloadError: the download failed; nothing was written.
         ChecksumError: the download has another sha256; it is kept aside in data/raw/.rejected.
         TableError: `check` refused the download; it is kept aside in data/raw/.rejected.
+        OSError: the staged file could not be moved into place.
     """
     import pooch  # here, not above: `make clean` and the lock's clean-up need no pooch
 
@@ -104,6 +116,26 @@ def download(
             f"downloading {source} failed ({type(error).__name__}: {error}); nothing was written "
             f"to {destination}: check the address and your network, then run `make data` again"
         ) from error
+    digest = _accept(fetched, source, destination, sha256, check)
+    replace(fetched, destination)
+    with contextlib.suppress(OSError):  # other downloads may still be staged there
+        staging.rmdir()
+    return digest
+
+
+def _accept(
+    fetched: Path,
+    source: str,
+    destination: Path,
+    sha256: str | None,
+    check: Callable[[Path], object] | None,
+) -> str:
+    """The sha256 of a complete download that is the file expected; a refused one is set aside.
+
+    Raises:
+        ChecksumError: the download has another sha256 than `sha256`.
+        TableError: `check` refused the download.
+    """
     digest = sha256_of(fetched)
     if sha256 is not None and digest != sha256:
         rejected = _reject(fetched, destination)
@@ -124,17 +156,23 @@ def download(
                 f"{destination} was not written nor recorded",
                 shown_as=(fetched, destination),
             ) from error
-    replace(fetched, destination)
-    with contextlib.suppress(OSError):  # other downloads may still be staged there
-        staging.rmdir()
     return digest
 
 
 def remove_stale(destination: Path) -> list[Path]:
-    """Remove what an interrupted download of `destination` left staged; return the files.
+    """Remove what an interrupted download of `destination` left staged.
 
     pooch's `tmp*` files and the staged copy of `destination` in its staging folder; call it
     only while holding the project's lock (step.py), or a running download would lose its file.
+
+    Args:
+        destination: the raw file whose download was interrupted.
+
+    Returns:
+        The files removed; the staging folder goes too when nothing else is left in it.
+
+    Raises:
+        OSError: a staged file could not be removed.
     """
     staging = destination.parent / STAGING
     if not staging.is_dir():

@@ -27,14 +27,25 @@ class Generator(Protocol):
     def generate(
         self, n_events: int, signal_fraction: float, seed: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Return (features [n_events, len(FEATURES)], labels [n_events] of 0 or 1), shuffled;
-        the same seed gives the same events."""
+        """Return the toy events, shuffled; the same seed gives the same events.
+
+        Args:
+            n_events: how many events, at least 2.
+            signal_fraction: the fraction labelled 1 (signal), in (0, 1).
+            seed: the seed of numpy's random generator.
+
+        Returns:
+            (features [n_events, len(FEATURES)] in the units of FEATURES, labels [n_events]
+            of 0 or 1).
+        """
         ...
 
 
 class GeneratorError(ValueError):
-    """data/synthetic.py lacks a name of `Generator` (a ValueError: every step reports it as one
-    line)."""
+    """data/synthetic.py lacks a name of `Generator`.
+
+    A ValueError, so that every step reports it as one line.
+    """
 
 
 def generator() -> Generator:

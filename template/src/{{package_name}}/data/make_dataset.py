@@ -75,8 +75,19 @@ def _synthetic(config: Config, path: Path) -> np.ndarray:
 
 
 def proven(config: Config, raw: Path) -> str | None:
-    """Why `raw` is known to be the intended file (or None): it matches the pinned `data.sha256`,
-    or the seeded generator reproduces it byte for byte."""
+    """Why `raw` is known to be the intended file, or None.
+
+    Args:
+        config: the checked configuration.
+        raw: the raw file, present.
+
+    Returns:
+        The reason (it matches the pinned `data.sha256`, or the seeded generator reproduces it
+        byte for byte), or None when neither holds.
+
+    Raises:
+        TableError: the raw file is Parquet and pyarrow is not installed.
+    """
     pinned = config.data.sha256
     if config.data.synthetic:
         try:
@@ -113,8 +124,12 @@ SOURCES_FILE = "SOURCES.tsv"
 
 
 def recorded_source(raw: Path) -> str | None:
-    """The address `raw` was downloaded from, as recorded in data/raw/SOURCES.tsv (None when
-    it has no line: made by the generator, recorded by hand, or by an older version)."""
+    """The address `raw` was downloaded from, as recorded in data/raw/SOURCES.tsv.
+
+    Returns:
+        The address, or None when it has no line (made by the generator, recorded by hand, or
+        by an older version).
+    """
     path = raw.parent / SOURCES_FILE
     if not path.is_file():
         return None
@@ -134,9 +149,10 @@ def record_source(raw: Path, source: str) -> None:
 
 
 def _still_configured(config: Config, raw: Path, digest: str) -> None:
-    """Refuse a recorded raw file that config/pipeline.yaml no longer describes: another
-    ``data.source`` than the one it was downloaded from, or another pinned ``data.sha256``
-    (training on it would record false provenance). With ``source: synthetic``,
+    """Refuse a recorded raw file that config/pipeline.yaml no longer describes.
+
+    That is another ``data.source`` than the one it was downloaded from, or another pinned
+    ``data.sha256`` (training on it would record false provenance). With ``source: synthetic``,
     a file the seeded generator does not write for the current n_events, signal_fraction and
     seed is noted, not refused: it may be the user's own table, recorded with RECORD=1.
 
@@ -170,9 +186,10 @@ def _still_configured(config: Config, raw: Path, digest: str) -> None:
 
 
 def check_existing(config: Config, raw: Path, record: bool) -> str:
-    """Check an existing raw file against its manifest, recording it if it has no entry and it
-    is proven, or whatever its entry says if `record` is set (the user checked it); return its
-    sha256.
+    """Check an existing raw file against its manifest; return its sha256.
+
+    A file without an entry is recorded if it is proven (`proven`), or whatever its entry says
+    if `record` is set (the user checked it).
 
     Raises:
         ChecksumError: the file differs from its entry, or has none and is not proven.

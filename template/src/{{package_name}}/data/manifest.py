@@ -1,4 +1,8 @@
-"""sha256 manifests of raw data, in the format of `sha256sum` (check with `sha256sum -c`)."""
+"""sha256 manifests of raw data, in the format of `sha256sum` (check with `sha256sum -c`).
+
+A manifest (MANIFEST.sha256) has one line per file: 64 hexadecimal digits, two spaces and the
+file's path relative to the manifest's folder, as GNU coreutils' `sha256sum` writes it.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,18 @@ class ChecksumError(Exception):
 
 
 def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
-    """Return the hex sha256 digest of a file, read in chunks."""
+    """The sha256 of a file (FIPS 180-4), read in chunks so that any size fits in memory.
+
+    Args:
+        path: the file.
+        chunk_size: bytes read at a time (default 1 MiB).
+
+    Returns:
+        The digest in lower-case hexadecimal (64 characters), as `sha256sum` prints it.
+
+    Raises:
+        OSError: the file cannot be read (FileNotFoundError when it is missing).
+    """
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for chunk in iter(lambda: stream.read(chunk_size), b""):
@@ -24,7 +39,18 @@ def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:
 
 
 def read_manifest(manifest: Path) -> dict[str, str]:
-    """Return {file name: sha256} recorded in a manifest (empty if there is none)."""
+    """The entries of a manifest.
+
+    Args:
+        manifest: the manifest file; it need not exist.
+
+    Returns:
+        {file name relative to the manifest's folder: sha256}; empty when there is no manifest.
+
+    Raises:
+        ChecksumError: a line is not '<sha256>  <file name>' (64 characters, two spaces, a name).
+        OSError: the manifest exists but cannot be read.
+    """
     if not manifest.is_file():
         return {}
     entries: dict[str, str] = {}
@@ -47,13 +73,37 @@ def _name(path: Path, manifest: Path) -> str:
 
 
 def record(path: Path, manifest: Path | None = None) -> str:
-    """Add or replace the checksum of `path` in a manifest (default: its folder's); return it."""
+    """Add or replace the checksum of `path` in a manifest.
+
+    Args:
+        path: the file to record.
+        manifest: the manifest (default: MANIFEST.sha256 in the folder of `path`).
+
+    Returns:
+        The sha256 of `path`, in hexadecimal.
+
+    Raises:
+        ChecksumError: the manifest has a malformed line.
+        OSError: the file cannot be read or the manifest written.
+    """
     manifest = manifest or path.parent / MANIFEST_NAME
     return record_many([path], manifest)[0]
 
 
 def record_many(paths: Sequence[Path], manifest: Path) -> list[str]:
-    """Add or replace the checksums of `paths` in `manifest` in one write; return them."""
+    """Add or replace the checksums of `paths` in `manifest`, written once, atomically.
+
+    Args:
+        paths: the files to record.
+        manifest: the manifest; the other entries it has are kept.
+
+    Returns:
+        The sha256 of each file, in the order of `paths`.
+
+    Raises:
+        ChecksumError: the manifest has a malformed line.
+        OSError: a file cannot be read or the manifest written.
+    """
     entries = read_manifest(manifest)
     digests = []
     for path in paths:
@@ -65,11 +115,18 @@ def record_many(paths: Sequence[Path], manifest: Path) -> list[str]:
 
 
 def recorded(path: Path, manifest: Path | None = None, fix: str | None = None) -> str:
-    """The sha256 recorded for `path` in a manifest (default: its folder's), without hashing.
+    """The sha256 recorded for `path` in a manifest, without hashing the file.
+
+    Args:
+        path: the file.
+        manifest: the manifest (default: MANIFEST.sha256 in the folder of `path`).
+        fix: what the error asks the user to do (default: re-run the step that writes it).
+
+    Returns:
+        The recorded sha256, in hexadecimal.
 
     Raises:
-        ChecksumError: the manifest is missing or has no entry for `path`; `fix` says what to
-            do (default: re-run the step that writes the file).
+        ChecksumError: the manifest is missing, malformed, or has no entry for `path`.
     """
     manifest = manifest or path.parent / MANIFEST_NAME
     digest = read_manifest(manifest).get(_name(path, manifest))
@@ -88,7 +145,7 @@ def verify(
     fix: str | None = None,
     rewrite: str = "re-run the step that writes it",
 ) -> str:
-    """Check `path` against its manifest entry; return the digest or raise ChecksumError.
+    """Check `path` against its manifest entry.
 
     Args:
         path: the file.
@@ -96,6 +153,13 @@ def verify(
         actual: the file's sha256 if it was computed elsewhere (e.g. on a Dask worker).
         fix: what a missing entry asks the user to do (see `recorded`).
         rewrite: how a missing or changed file is written again, besides restoring it.
+
+    Returns:
+        The sha256 of the file, in hexadecimal (equal to the recorded one).
+
+    Raises:
+        ChecksumError: the entry is missing, the file is missing, or its sha256 differs.
+        OSError: the file cannot be read.
     """
     manifest = manifest or path.parent / MANIFEST_NAME
     expected = recorded(path, manifest, fix)
@@ -112,7 +176,18 @@ def verify(
 
 
 def record_or_verify(paths: list[Path]) -> int:
-    """Verify each file that has a manifest entry, record the others; return how many were new."""
+    """Verify each file that has an entry in its folder's manifest, and record the others.
+
+    Args:
+        paths: the files; each is looked up in MANIFEST.sha256 of its own folder.
+
+    Returns:
+        How many files were recorded for the first time.
+
+    Raises:
+        ChecksumError: a recorded file is missing or changed, or a manifest is malformed.
+        OSError: a file cannot be read or a manifest written.
+    """
     new = 0
     for path in paths:
         manifest = path.parent / MANIFEST_NAME
@@ -125,12 +200,20 @@ def record_or_verify(paths: list[Path]) -> int:
 
 
 def verify_release(manifest: Path, required: Sequence[Path], fix: str) -> list[str]:
-    """Check that each of `required` is listed in `manifest` and matches, and so does every
-    other file listed there; return the names checked.
+    """Check a release: each of `required` is listed in `manifest`, and every listed file matches.
+
+    Args:
+        manifest: the release's manifest, e.g. models/<name>/MANIFEST.sha256.
+        required: the files the release must list.
+        fix: how to write the release again, named in every error.
+
+    Returns:
+        The names listed in the manifest, sorted, all checked.
 
     Raises:
         ChecksumError: the manifest is missing, a required file has no entry, or a file is
-            missing or changed; `fix` says how to write the release again.
+            missing or changed.
+        OSError: a file cannot be read.
     """
     for path in required:
         verify(path, manifest, fix=fix, rewrite=fix)

@@ -27,8 +27,10 @@ if TYPE_CHECKING:  # data/samples.py is in high-energy-physics projects only
 
 @dataclass(frozen=True)
 class Partition:
-    """One part of an input file: [start, stop) in bytes (CSV), rows (Parquet) or entries (ROOT;
-    `tree` and `label` are set for a ROOT sample)."""
+    """One part of an input file: [start, stop) in bytes (CSV), rows (Parquet) or entries (ROOT).
+
+    `tree` and `label` are set for a ROOT sample only.
+    """
 
     path: str
     start: int

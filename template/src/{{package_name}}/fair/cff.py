@@ -28,6 +28,11 @@ class CffError(Exception):
     """CITATION.cff cannot be read as one YAML mapping; ``message`` is one line for people."""
 
     def __init__(self, message: str) -> None:
+        """Make the error.
+
+        Args:
+            message: what is wrong, one line starting lower-case (e.g. "is not UTF-8 text").
+        """
         super().__init__(message)
         self.message = message
 
@@ -190,14 +195,19 @@ class Person:
 
     @property
     def family_full(self) -> str:
-        """The family name with its particle, as it is alphabetised in most of Europe's
-        libraries and written by schema.org ``familyName`` (e.g. 'van der Berg')."""
+        """The family name with its particle (e.g. 'van der Berg').
+
+        As schema.org ``familyName`` writes it and most of Europe's libraries alphabetise it.
+        """
         return " ".join(p for p in (self.particle, self.family) if p)
 
     def full_name(self) -> str:
-        """The name as written in running text: 'Anna van der Berg Jr.', 'CMS Collaboration'.
+        """The name as written in running text.
 
-        For a person without name parts the alias; '' when there is nothing to write.
+        Returns:
+            An entity's name ('CMS Collaboration'), or a person's given names, particle,
+            family names and suffix joined by spaces ('Anna van der Berg Jr.'); for a person
+            without name parts the alias; '' when there is nothing to write.
         """
         if self.is_entity:
             return self.name
@@ -205,7 +215,12 @@ class Person:
         return parts or self.alias
 
     def inverted_name(self) -> str:
-        """The name as 'Family, Given' (DataCite/Zenodo creators): 'van der Berg, Anna, Jr.'."""
+        """The name as 'Family, Given', as DataCite and Zenodo creators write it.
+
+        Returns:
+            'van der Berg, Anna, Jr.' for a person (the family or given name alone when the
+            other is missing, else the alias); an entity's name as it is.
+        """
         if self.is_entity:
             return self.name
         family = self.family_full
@@ -216,7 +231,15 @@ class Person:
 
 
 def authors(data: dict[str, Any]) -> list[Person]:
-    """The authors of a CFF mapping, in their order (entries that are no mapping skipped)."""
+    """The authors of a CFF mapping.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        One Person per entry of ``authors`` that is a mapping, in their order; [] when
+        ``authors`` is not a list.
+    """
     entries = data.get("authors")
     if not isinstance(entries, list):
         return []
@@ -224,14 +247,29 @@ def authors(data: dict[str, Any]) -> list[Person]:
 
 
 def licenses(data: dict[str, Any]) -> list[str]:
-    """The SPDX licence identifiers of ``license`` (a string or a list of them, CFF 1.2.0)."""
+    """The SPDX licence identifiers of CITATION.cff.
+
+    Args:
+        data: CITATION.cff, loaded; ``license`` is an identifier or a list of them (CFF 1.2.0).
+
+    Returns:
+        The identifiers as text, stripped, in their order; empty ones left out.
+    """
     value = data.get("license")
     values = value if isinstance(value, list) else [value]
     return [str(v).strip() for v in values if v not in (None, "")]
 
 
 def keywords(data: dict[str, Any]) -> list[str]:
-    """The keywords of a CFF mapping as strings, empty items left out."""
+    """The keywords of a CFF mapping.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        The items of ``keywords`` as text, stripped, in their order; empty ones left out;
+        [] when ``keywords`` is not a list.
+    """
     value = data.get("keywords")
     if not isinstance(value, list):
         return []
@@ -250,14 +288,24 @@ def _bare_doi(value: str) -> str:
 class Doi:
     """One DOI of CITATION.cff: where it is written and what it says it is."""
 
+    #: The bare DOI, '10.5281/zenodo.1234567' (no doi: or https://doi.org/ prefix).
     value: str
+    #: Where it is written: "doi" or "identifiers[<i>]".
     field: str
+    #: The description of an ``identifiers`` entry ("" for the top-level doi).
     description: str = ""
 
 
 def dois(data: dict[str, Any]) -> list[Doi]:
-    """Every DOI of the work: top-level ``doi`` first, then each ``identifiers`` entry of type
-    ``doi``, each DOI once (DOIs are case-insensitive: the first spelling is kept)."""
+    """Every DOI of the work.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        The top-level ``doi`` first, then each ``identifiers`` entry of type ``doi``, each
+        DOI once: DOIs are case-insensitive (the DOI Handbook), so the first spelling is kept.
+    """
     found: list[Doi] = []
     if data.get("doi"):
         found.append(Doi(_bare_doi(str(data["doi"])), "doi"))

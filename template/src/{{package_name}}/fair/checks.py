@@ -1,6 +1,8 @@
-"""The metadata checker: CITATION.cff against the schema of its CFF version and the value
-rules, and each derived file (codemeta.json, .zenodo.json, pyproject.toml, ro-crate-metadata.json,
-model cards) against what :mod:`.crosswalk` derives from CITATION.cff, field by field.
+"""The metadata checker: CITATION.cff, and each derived file against it, field by field.
+
+CITATION.cff is checked against the schema of its CFF version and the value rules; each
+derived file (codemeta.json, .zenodo.json, pyproject.toml, ro-crate-metadata.json, model cards)
+against what :mod:`.crosswalk` derives from CITATION.cff.
 
 This is the one implementation used by the Copier tasks, ``make check-metadata``, the pre-commit
 hook, CI and the FAIR scorecard. It never changes a file. Standard library and PyYAML only
@@ -60,6 +62,27 @@ def _rule(
 
 def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     """Check each value of CITATION.cff against its rule."""
+    _check_version(data, report)
+    date = data.get("date-released")
+    _rule(report, "date-released", date and str(date), rules.iso_date_problem, FIX_CITATION)
+    licenses = data.get("license")
+    for i, lic in enumerate(licenses if isinstance(licenses, list) else [licenses]):
+        field = f"license[{i}]" if isinstance(licenses, list) else "license"
+        _rule(report, field, lic, rules.spdx_problem, FIX_CITATION)
+    _rule(report, "doi", data.get("doi"), rules.doi_problem, FIX_CITATION)
+    for key in ("repository-code", "repository", "repository-artifact", "url"):
+        _rule(report, key, data.get(key), rules.url_problem, FIX_CITATION)
+    _rule(report, "title", data.get("title"), rules.printable_problem, FIX_CITATION)
+    for i, keyword in enumerate(data.get("keywords") or []):
+        _rule(report, f"keywords[{i}]", keyword, rules.printable_problem, FIX_CITATION)
+    _check_author_values(data, report)
+    _check_orcids_unique(data, report)
+    _check_identifier_values(data, report)
+    _check_reference_values(data, report)
+
+
+def _check_version(data: dict[str, Any], report: Report) -> None:
+    """Warn about a version YAML read as a number, or one that is no PEP 440 version."""
     version = data.get("version")
     if isinstance(version, float):
         # Valid CFF (the schema allows a number), but YAML reads 1.10 as 1.1: warn, as the
@@ -80,18 +103,10 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
             f"{problem}; pyproject.toml keeps its own version until then",
             "write a version such as 1.2.0 for the next release",
         )
-    date = data.get("date-released")
-    _rule(report, "date-released", date and str(date), rules.iso_date_problem, FIX_CITATION)
-    licenses = data.get("license")
-    for i, lic in enumerate(licenses if isinstance(licenses, list) else [licenses]):
-        field = f"license[{i}]" if isinstance(licenses, list) else "license"
-        _rule(report, field, lic, rules.spdx_problem, FIX_CITATION)
-    _rule(report, "doi", data.get("doi"), rules.doi_problem, FIX_CITATION)
-    for key in ("repository-code", "repository", "repository-artifact", "url"):
-        _rule(report, key, data.get(key), rules.url_problem, FIX_CITATION)
-    _rule(report, "title", data.get("title"), rules.printable_problem, FIX_CITATION)
-    for i, keyword in enumerate(data.get("keywords") or []):
-        _rule(report, f"keywords[{i}]", keyword, rules.printable_problem, FIX_CITATION)
+
+
+def _check_author_values(data: dict[str, Any], report: Report) -> None:
+    """Check the names, ORCID iD (as a URL), e-mail address and website of each author."""
     for i, author in enumerate(data.get("authors") or []):
         if not isinstance(author, dict):
             continue
@@ -120,7 +135,10 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
         _rule(
             report, f"authors[{i}].website", author.get("website"), rules.url_problem, FIX_CITATION
         )
-    _check_orcids_unique(data, report)
+
+
+def _check_identifier_values(data: dict[str, Any], report: Report) -> None:
+    """Check the value of each ``identifiers`` entry of type doi or url."""
     for i, ident in enumerate(data.get("identifiers") or []):
         if isinstance(ident, dict) and ident.get("type") == "doi":
             _rule(
@@ -138,6 +156,10 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
                 rules.url_problem,
                 FIX_CITATION,
             )
+
+
+def _check_reference_values(data: dict[str, Any], report: Report) -> None:
+    """Check the DOI, licence and URL of each reference."""
     for i, ref in enumerate(data.get("references") or []):
         if not isinstance(ref, dict):
             continue
@@ -149,8 +171,17 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
 
 
 def unreadable_fix(name: str) -> str:
-    """The way out for a derived file that cannot be read: `make metadata` keeps what the user
-    added to it, so it must be able to read it first; it cannot mend the file itself."""
+    """The way out for a derived file that cannot be read.
+
+    `make metadata` keeps what the user added to the file, so it must be able to read it
+    first: it cannot mend the file itself.
+
+    Args:
+        name: the file, relative to the project, e.g. "codemeta.json".
+
+    Returns:
+        The fix: mend it by hand, or (not pyproject.toml) delete it and write it anew.
+    """
     if name == PYPROJECT:
         return (
             f"mend {name} by hand (make metadata keeps its other tables, so it cannot rewrite "
@@ -477,10 +508,17 @@ def _check_model_card(cff: dict[str, Any], card: Record, source: Record, report:
 
 
 def check_citation(cff: dict[str, Any], report: Report) -> None:
-    """Check CITATION.cff alone: its schema, then each value against its rule, then the
-    placeholders (warnings). Findings go into `report`, one error per field: where a value rule
-    names a field the schema also fails, only the rule's message (which says what a right value
-    looks like) is kept."""
+    """Check CITATION.cff alone: its schema, then each value against its rule, then placeholders.
+
+    One error per field: where a value rule names a field the schema also fails, only the
+    rule's message (which says what a right value looks like) is kept. Placeholders (the
+    template's example author, no ORCID iD, no DOI, no repository) are warnings.
+
+    Args:
+        cff: CITATION.cff, loaded.
+        report: where the findings go; ``report.validation`` says which schema validation ran
+            (see :func:`.validate.validate`).
+    """
     schema_report, rules_report = Report(), Report()
     validate(cff, schema_report)
     _check_citation_values(cff, rules_report)
@@ -501,7 +539,8 @@ def check_metadata(root: Path) -> Report:
 
     Returns:
         The report: every finding (errors and warnings) and the parsed records. Nothing is
-        written. The derived files are compared only when CITATION.cff itself is valid.
+        written. The derived files are compared only when CITATION.cff itself is valid; a
+        derived file that cannot be read is an error of the report.
     """
     report = Report()
     try:
@@ -550,8 +589,10 @@ def check_metadata(root: Path) -> Report:
 
 
 def _check_blocks(root: Path, cff: dict[str, Any], report: Report) -> None:
-    """The ``make metadata`` blocks of the README, the datasheet and the model cards (the
-    authors and the citation in their text) against CITATION.cff."""
+    """Check the ``make metadata`` blocks of the README, datasheet and model cards.
+
+    Their authors and citation in the text are compared with what CITATION.cff gives.
+    """
     for path in block_paths(root):
         name = path.relative_to(root).as_posix()
         try:

@@ -1,4 +1,4 @@
-"""Command line of the FAIR tooling: ``python -m <package>.fair derive|check-metadata|scorecard``
+"""Command line of the FAIR tooling: ``python -m <package>.fair derive|check-metadata|scorecard``.
 
 One implementation for the Copier tasks, `make metadata`, `make check-metadata` and CI.
 """
@@ -23,7 +23,13 @@ def _count(n: int, noun: str) -> str:
 
 
 def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
-    """Print the findings for people: errors first, then warnings as next steps."""
+    """Print the findings for people: errors first, then warnings as next steps.
+
+    Args:
+        report: the metadata checker's report.
+        root: the project folder, named in the heading.
+        stream: where to print (default: standard output).
+    """
     print(f"Metadata check of {root.resolve()}", file=stream)
     print(f"  validation: {report.validation}", file=stream)
     for finding in report.errors:
@@ -47,7 +53,13 @@ STATUS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
 
 
 def print_scorecard(card: Scorecard, root: Path, stream=sys.stdout) -> None:
-    """Print the scorecard as a table, with the fix under every line that does not pass."""
+    """Print the scorecard as a table, with the fix under every line that does not pass.
+
+    Args:
+        card: the scorecard.
+        root: the project folder, named in the heading.
+        stream: where to print (default: standard output).
+    """
     print(f"FAIR scorecard of {root.resolve()}", file=stream)
     print(f"  {'principle':9} {'subject':7} {'status':6} check / evidence", file=stream)
     for check in card.checks:
@@ -67,8 +79,19 @@ def print_scorecard(card: Scorecard, root: Path, stream=sys.stdout) -> None:
 
 
 def run_derive(root: Path, stream=sys.stdout) -> int:
-    """Derive the metadata files from CITATION.cff and say what was written; return 0, or 1
-    (nothing written) when CITATION.cff is invalid."""
+    """Derive the metadata files from CITATION.cff (`make metadata`) and say what was written.
+
+    Args:
+        root: the project folder.
+        stream: where to print (default: standard output).
+
+    Returns:
+        0, or 1 when CITATION.cff is missing or invalid (then nothing is written and the
+        errors are printed).
+
+    Raises:
+        OSError: a derived file could not be read or written.
+    """
     from .derive import DeriveError, derive
 
     try:
@@ -90,7 +113,42 @@ def run_derive(root: Path, stream=sys.stdout) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a FAIR command; return the process exit code (0 ok, 1 errors found, 2 usage)."""
+    """Run a FAIR command: check-metadata, derive or scorecard.
+
+    Args:
+        argv: the command-line arguments; default: those of the process.
+
+    Returns:
+        The exit code: 0 when all is well, 1 when errors were found (or, with `--strict`,
+        warnings), 2 when `--root` is not a folder.
+
+    Raises:
+        SystemExit: the arguments are wrong, or `--help` was asked for (argparse).
+        OSError: a file could not be read or written.
+    """
+    args = _parser().parse_args(argv)
+    if not args.root.is_dir():
+        print(f"error: --root {args.root}: no such folder", file=sys.stderr)
+        return 2
+    if args.command == "derive":
+        return run_derive(args.root)
+    if args.command == "scorecard":
+        card = scorecard(args.root)
+        print_scorecard(card, args.root)
+        text = json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        write_text(args.root / args.output, text)
+        return 1 if card.failed else 0
+    report = check_metadata(args.root)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_report(report, args.root)
+    failed = not report.ok or (args.strict and report.warnings)
+    return 1 if failed else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The parser of the command line: its three commands and their options."""
     parser = argparse.ArgumentParser(prog="python -m <package>.fair", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
@@ -118,22 +176,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("reports") / "fair.json",
         help="where to write the JSON result, relative to --root (default reports/fair.json)",
     )
-    args = parser.parse_args(argv)
-    if not args.root.is_dir():
-        print(f"error: --root {args.root}: no such folder", file=sys.stderr)
-        return 2
-    if args.command == "derive":
-        return run_derive(args.root)
-    if args.command == "scorecard":
-        card = scorecard(args.root)
-        print_scorecard(card, args.root)
-        text = json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n"
-        write_text(args.root / args.output, text)
-        return 1 if card.failed else 0
-    report = check_metadata(args.root)
-    if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_report(report, args.root)
-    failed = not report.ok or (args.strict and report.warnings)
-    return 1 if failed else 0
+    return parser

@@ -120,7 +120,14 @@ def _text(value: Any) -> str | None:
 
 
 def one_line(text: str) -> str:
-    """Collapse whitespace: PEP 621 ``description`` is the one-line summary of core metadata."""
+    """Collapse whitespace: PEP 621 ``description`` is the one-line summary of core metadata.
+
+    Args:
+        text: any text, e.g. the abstract of CITATION.cff.
+
+    Returns:
+        The text with every run of whitespace (newlines included) one space, stripped.
+    """
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -135,6 +142,12 @@ def codemeta_person(person: Person) -> dict[str, Any]:
     e.g. 'van der Berg'), name-suffix -> honorificSuffix, alias -> alternateName, orcid -> @id
     (URL), email -> email, affiliation -> affiliation (an Organization), website -> url; an
     entity (``name``) -> Organization with name.
+
+    Args:
+        person: the author, from CITATION.cff.
+
+    Returns:
+        The JSON-LD object, with only the properties CFF gives.
     """
     out: dict[str, Any] = {"@type": "Organization" if person.is_entity else "Person"}
     if person.orcid:
@@ -155,8 +168,10 @@ def codemeta_person(person: Person) -> dict[str, Any]:
 
 
 def _person_names(person: Person) -> dict[str, str]:
-    """A person's names as schema.org properties (CodeMeta, RO-Crate): givenName, familyName
-    (with the name particle: 'van der Berg'), honorificSuffix; the ones CFF gives."""
+    """A person's names as schema.org properties (CodeMeta, RO-Crate), the ones CFF gives.
+
+    givenName, familyName (with the name particle: 'van der Berg'), honorificSuffix.
+    """
     names = {
         "givenName": person.given,
         "familyName": person.family_full,
@@ -171,6 +186,12 @@ def zenodo_creator(person: Person) -> dict[str, Any]:
     Rules (Zenodo deposit metadata, ``creators``): name 'Family, Given' for a person (particle
     in front of the family name, suffix after: 'van der Berg, Anna, Jr.'), the entity's name as
     it is ('CMS Collaboration'); orcid as the bare iD; affiliation as text.
+
+    Args:
+        person: the author, from CITATION.cff.
+
+    Returns:
+        {"name": ..., "orcid": ..., "affiliation": ...}, with only the keys CFF gives a value.
     """
     out: dict[str, Any] = {"name": person.inverted_name()}
     if person.orcid:
@@ -185,6 +206,12 @@ def project_author(person: Person) -> dict[str, str]:
 
     PEP 621: the name must be usable before an address in an e-mail header and may not contain
     a comma, so a comma (e.g. 'Example, Inc.') becomes a space.
+
+    Args:
+        person: the author, from CITATION.cff.
+
+    Returns:
+        {"name": ..., "email": ...}, with only the keys that have a value ({} for neither).
     """
     out: dict[str, str] = {}
     name = re.sub(r"\s*,\s*", " ", person.full_name()).strip()
@@ -200,6 +227,14 @@ def rocrate_person(person: Person, entity_id: str, affiliation_id: str | None) -
 
     Rules as :func:`codemeta_person`, flattened: the affiliation is a reference to its own
     Organization entity; ``name`` holds the full name (RO-Crate requires a name).
+
+    Args:
+        person: the author, from CITATION.cff.
+        entity_id: its ``@id`` (see :func:`rocrate_ids`).
+        affiliation_id: the ``@id`` of its affiliation's Organization entity; None for none.
+
+    Returns:
+        The entity, with only the properties CFF gives.
     """
     out: dict[str, Any] = {
         "@id": entity_id,
@@ -221,9 +256,16 @@ def rocrate_person(person: Person, entity_id: str, affiliation_id: str | None) -
 
 
 def license_expression(ids: list[str]) -> str | None:
-    """The PEP 639 licence expression of a CFF licence list: 'A OR B' (CFF: the work may be
-    used under any of the licences), canonicalised with
-    ``packaging.licenses.canonicalize_license_expression`` where available. None for none."""
+    """The PEP 639 licence expression of a CFF licence list.
+
+    Args:
+        ids: the SPDX identifiers of CITATION.cff's ``license``.
+
+    Returns:
+        'A OR B' (CFF: the work may be used under any of the licences), canonicalised with
+        ``packaging.licenses.canonicalize_license_expression`` where available (packaging
+        24.2 or newer, an identifier it knows); None for no licence.
+    """
     if not ids:
         return None
     expression = " OR ".join(ids)
@@ -238,9 +280,16 @@ def license_expression(ids: list[str]) -> str | None:
 
 
 def pep440_version(value: Any) -> str | None:
-    """The version as PEP 440 needs it in pyproject.toml (normalised, e.g. 'v2.0' -> '2.0',
-    '1.2.0-rc.1' -> '1.2.0rc1'); None when CFF has no version or one that is no PEP 440
-    version (e.g. '6.25/01'), or when ``packaging`` is missing."""
+    """The version as PEP 440 needs it in pyproject.toml.
+
+    Args:
+        value: CITATION.cff's ``version`` (text or a number YAML read).
+
+    Returns:
+        The normalised version, e.g. 'v2.0' -> '2.0', '1.2.0-rc.1' -> '1.2.0rc1'; None when
+        CFF has no version or one that is no PEP 440 version (e.g. '6.25/01'), or when
+        ``packaging`` is missing.
+    """
     text = _text(value)
     if text is None:
         return None
@@ -255,7 +304,16 @@ def pep440_version(value: Any) -> str | None:
 
 
 def same_version(a: Any, b: Any) -> bool:
-    """True when two versions are equal as text or as PEP 440 versions."""
+    """Whether two versions are the same.
+
+    Args:
+        a: a version (any value; compared as text).
+        b: the other.
+
+    Returns:
+        True when they are equal as text or as PEP 440 versions ('1.0' and '1.0.0'); False
+        otherwise, also when one is no PEP 440 version or ``packaging`` is missing.
+    """
     if str(a) == str(b):
         return True
     try:
@@ -269,7 +327,15 @@ def same_version(a: Any, b: Any) -> bool:
 
 
 def same_license_expression(a: Any, b: Any) -> bool:
-    """True when two licence expressions are equal once canonicalised."""
+    """Whether two licence expressions are the same.
+
+    Args:
+        a: a PEP 639 licence expression (any value).
+        b: the other.
+
+    Returns:
+        True when they are equal, or equal once canonicalised (`license_expression`).
+    """
     if a == b:
         return True
     if not isinstance(a, str) or not isinstance(b, str):
@@ -281,15 +347,25 @@ def same_license_expression(a: Any, b: Any) -> bool:
 
 
 def _doi_relation(doi: Doi) -> str:
-    """Zenodo relation of a DOI of CFF ``identifiers`` other than the top-level ``doi``: the
-    concept DOI (described as 'concept' or 'all versions') -> isVersionOf; any other DOI of the
-    same work -> isIdenticalTo (DataCite 4: 'A is identical to B')."""
+    """Zenodo relation of a DOI of CFF ``identifiers`` other than the top-level ``doi``.
+
+    The concept DOI (described as 'concept' or 'all versions') -> isVersionOf; any other DOI of
+    the same work -> isIdenticalTo (DataCite 4: 'A is identical to B').
+    """
     words = doi.description.lower()
     return "isVersionOf" if "concept" in words or "all versions" in words else "isIdenticalTo"
 
 
 def zenodo_related(data: dict[str, Any]) -> list[dict[str, str]]:
-    """The Zenodo ``related_identifiers`` entries of CFF DOIs (all but the top-level doi)."""
+    """The Zenodo ``related_identifiers`` entries of the DOIs of CITATION.cff.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        {"identifier": DOI, "relation": isVersionOf or isIdenticalTo} for each DOI but the
+        top-level one, in their order.
+    """
     found = dois(data)
     top = found[0].value if found and found[0].field == "doi" else None
     return [{"identifier": d.value, "relation": _doi_relation(d)} for d in found if d.value != top]
@@ -394,6 +470,13 @@ def merge_zenodo(existing: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     ``related_identifiers`` keeps the user's entries (e.g. ``isSupplementTo`` a paper) and adds
     the DOIs of CFF that are not in it yet; grants, communities, contributors, notes and any
     other key are kept as they are.
+
+    Args:
+        existing: the current .zenodo.json ({} when there is none).
+        data: CITATION.cff, loaded (schema-valid).
+
+    Returns:
+        The new content; `existing` is not changed.
     """
     derived = zenodo(data)
     out = {k: v for k, v in existing.items() if k not in ZENODO_KEYS}
@@ -411,8 +494,16 @@ def merge_zenodo(existing: dict[str, Any], data: dict[str, Any]) -> dict[str, An
 
 
 def merge_codemeta(existing: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """codemeta.json with the keys CITATION.cff determines replaced, the user's others kept
-    (funding, funder, contributor, maintainer, softwareRequirements, ...)."""
+    """codemeta.json with the keys CITATION.cff determines replaced, the user's others kept.
+
+    Args:
+        existing: the current codemeta.json ({} when there is none).
+        data: CITATION.cff, loaded (schema-valid).
+
+    Returns:
+        The new content: :data:`CODEMETA_KEYS` from :func:`codemeta`, every other key
+        (funding, funder, contributor, maintainer, softwareRequirements, ...) as it was.
+    """
     out = {k: v for k, v in existing.items() if k not in CODEMETA_KEYS}
     out.update(codemeta(data))
     return out
@@ -420,6 +511,9 @@ def merge_codemeta(existing: dict[str, Any], data: dict[str, Any]) -> dict[str, 
 
 def project(data: dict[str, Any]) -> dict[str, Any]:
     """The ``[project]`` values of pyproject.toml that CITATION.cff determines (PEP 621/639).
+
+    Args:
+        data: CITATION.cff, loaded (schema-valid).
 
     Returns:
         ``version`` (PEP 440, see :func:`pep440_version`; absent when CFF's is no PEP 440
@@ -441,9 +535,16 @@ def project(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def rocrate_ids(people: list[Person]) -> tuple[list[str], dict[str, str]]:
-    """The @id of each author in an RO-Crate (ORCID URL, else '#author-<n>', n from 1; an
-    iD written twice gets the second form for its second entry) and of each affiliation
-    ('#affiliation-<n>' in order of first mention)."""
+    """The ``@id`` of each author and affiliation in an RO-Crate.
+
+    Args:
+        people: the authors of CITATION.cff, in order.
+
+    Returns:
+        (author ids, {affiliation: id}): an author's ORCID URL, else '#author-<n>' (n from 1;
+        an iD written twice gets the second form for its second entry); an affiliation's
+        '#affiliation-<n>', in order of first mention (entities have none).
+    """
     ids: list[str] = []
     for n, person in enumerate(people, start=1):
         candidate = ORCID_URL + person.orcid if person.orcid else f"#author-{n}"
@@ -456,8 +557,16 @@ def rocrate_ids(people: list[Person]) -> tuple[list[str], dict[str, str]]:
 
 
 def rocrate_people(data: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
-    """The root data set's ``author`` references and the entities they name (persons and
-    organisations first, then the affiliations), for ro-crate-metadata.json."""
+    """The authors of CITATION.cff as RO-Crate 1.1 contextual entities.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        (references, entities): the root data set's ``author`` references ({"@id": ...}),
+        and the entities they name (persons and organisations first, then the affiliations),
+        for ro-crate-metadata.json.
+    """
     people = authors(data)
     ids, affiliations = rocrate_ids(people)
     entities = [
@@ -472,9 +581,16 @@ def rocrate_people(data: dict[str, Any]) -> tuple[list[dict[str, str]], list[dic
 
 
 def rocrate_root(data: dict[str, Any]) -> dict[str, Any]:
-    """The values of the RO-Crate root data set (``./``) that CITATION.cff determines: title ->
-    name, version, license (one {@id: SPDX URL} per licence: a list for several), keywords,
-    identifier (doi.org URLs, a list for several), author (references). None: remove."""
+    """The values of the RO-Crate root data set (``./``) that CITATION.cff determines.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        title -> name, version, license (one {@id: SPDX URL} per licence: a list for
+        several), keywords, identifier (doi.org URLs, a list for several), author
+        (references). A value None means: remove the key.
+    """
     refs, _ = rocrate_people(data)
     lic = [{"@id": SPDX_URL + x} for x in licenses(data)]
     ids = [DOI_URL + d.value for d in dois(data)]
@@ -489,7 +605,14 @@ def rocrate_root(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def model_card_authors(data: dict[str, Any]) -> list[str]:
-    """The ``authors`` of a model card's YAML header: the full names (see Person.full_name)."""
+    """The ``authors`` of a model card's YAML header.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        The full names of the authors (see `Person.full_name`), in order; empty ones left out.
+    """
     return [p.full_name() for p in authors(data) if p.full_name()]
 
 
@@ -503,13 +626,23 @@ BLOCK = re.compile(
 
 
 def author_line(data: dict[str, Any]) -> str:
-    """The authors for running text, in order: 'Anna van der Berg, Jan de Vries, CMS
-    Collaboration' (the model card's 'Developed by', the datasheet's 'Created by')."""
+    """The authors for running text: the model card's 'Developed by', the datasheet's 'Created by'.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        The full names in order, comma-separated: 'Anna van der Berg, Jan de Vries, CMS
+        Collaboration'.
+    """
     return ", ".join(model_card_authors(data))
 
 
 def citation_line(data: dict[str, Any]) -> str:
     """A reference to the work for a README, from CITATION.cff.
+
+    Args:
+        data: CITATION.cff, loaded.
 
     Returns:
         'Family, Given; ...; Entity. *Title*, version V. https://doi.org/DOI': inverted names as
@@ -530,9 +663,18 @@ def citation_line(data: dict[str, Any]) -> str:
 
 
 def fill_blocks(text: str, data: dict[str, Any]) -> str:
-    """`text` with each ``make metadata`` block set from CITATION.cff: ``authors`` (see
-    :func:`author_line`) and ``citation`` (see :func:`citation_line`); a block of another kind,
-    and everything outside the blocks, is returned as it was."""
+    """Set each ``make metadata`` block of a Markdown text from CITATION.cff.
+
+    Args:
+        text: the Markdown text, with blocks ``<!-- make metadata: KIND -->`` ...
+            ``<!-- /make metadata -->`` (:data:`BLOCK`).
+        data: CITATION.cff, loaded.
+
+    Returns:
+        The text with the body of each ``authors`` block set to :func:`author_line` and of
+        each ``citation`` block to :func:`citation_line`; a block of another kind, and
+        everything outside the blocks, as it was.
+    """
     makers = {"authors": author_line, "citation": citation_line}
 
     def fill(match: re.Match[str]) -> str:

@@ -47,6 +47,11 @@ class DeriveError(Exception):
     """The derivation cannot run; ``report`` holds the reasons, one finding each."""
 
     def __init__(self, report: Report) -> None:
+        """Make the error.
+
+        Args:
+            report: the findings that stop the derivation; its errors make the message.
+        """
         super().__init__("; ".join(f.line() for f in report.errors))
         self.report = report
 
@@ -55,13 +60,24 @@ class DeriveError(Exception):
 class Derived:
     """What one derivation did: the files written, those already up to date, and notes."""
 
+    #: The files written, relative to the project, in the order written.
     written: list[str] = field(default_factory=list)
+    #: The files whose text was already the derived one (not written).
     unchanged: list[str] = field(default_factory=list)
+    #: One line each about what was not done and why (e.g. pyproject.toml not valid TOML).
     notes: list[str] = field(default_factory=list)
 
 
 def json_text(data: Any, sort_keys: bool = True) -> str:
-    """JSON as the templates write it (Jinja's ``to_nice_json``): two spaces, UTF-8 as is."""
+    """JSON as the templates write it (Jinja's ``to_nice_json``).
+
+    Args:
+        data: the JSON-serialisable value.
+        sort_keys: sort the keys of every object (False keeps their order, for the RO-Crate).
+
+    Returns:
+        The text: two-space indents, non-ASCII characters as they are, a final newline.
+    """
     return json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n"
 
 
@@ -138,44 +154,55 @@ def derive_pyproject(text: str, cff: dict[str, Any]) -> str:
         return text
     values = crosswalk.project(cff)
     dynamic = [str(d) for d in table.get("dynamic", [])]
-
-    def put(key: str, value: Any, same: Any = None) -> None:
-        if key in dynamic:
-            return
-        current = table.get(key)
-        current = current.unwrap() if hasattr(current, "unwrap") else current
-        if value is None:
-            if key in table:
-                del table[key]
-            return
-        if current is not None and (same(current, value) if same else current == value):
-            return
-        if key == "authors":
-            table[key] = _toml_array(value, multiline=True)
-        elif isinstance(value, list):
-            table[key] = _toml_array(value, multiline=False)
-        else:
-            table[key] = value
-
     if values["version"] is not None:
-        put("version", values["version"], crosswalk.same_version)
-    put("description", values["description"])
-    put("license", values["license"], crosswalk.same_license_expression)
-    put("authors", values["authors"])
-    put("keywords", values["keywords"])
+        _put(table, dynamic, "version", values["version"], crosswalk.same_version)
+    _put(table, dynamic, "description", values["description"])
+    _put(table, dynamic, "license", values["license"], crosswalk.same_license_expression)
+    _put(table, dynamic, "authors", values["authors"])
+    _put(table, dynamic, "keywords", values["keywords"])
+    _put_urls(table, dynamic, values["urls"])
+    return tomlkit.dumps(doc)
+
+
+def _put(table: Any, dynamic: list[str], key: str, value: Any, same: Any = None) -> None:
+    """Set `key` of the [project] table to `value` (None: remove it), unless it is dynamic.
+
+    A current value equal to `value` (by `same`, else ==) is kept as written.
+    """
+    if key in dynamic:
+        return
+    current = table.get(key)
+    current = current.unwrap() if hasattr(current, "unwrap") else current
+    if value is None:
+        if key in table:
+            del table[key]
+        return
+    if current is not None and (same(current, value) if same else current == value):
+        return
+    if key == "authors":
+        table[key] = _toml_array(value, multiline=True)
+    elif isinstance(value, list):
+        table[key] = _toml_array(value, multiline=False)
+    else:
+        table[key] = value
+
+
+def _put_urls(table: Any, dynamic: list[str], values: dict[str, str | None]) -> None:
+    """Set the [project.urls] labels CITATION.cff determines (None: remove); others are kept."""
+    import tomlkit
+
     urls = table.get("urls")
-    wanted = {k: v for k, v in values["urls"].items() if v is not None}
+    wanted = {k: v for k, v in values.items() if v is not None}
     if urls is None and wanted and "urls" not in dynamic:
         urls = tomlkit.table()
         table["urls"] = urls
     if urls is not None and "urls" not in dynamic:
-        for label, value in values["urls"].items():
+        for label, value in values.items():
             if value is None:
                 if label in urls:
                     del urls[label]
             elif urls.get(label) != value:
                 urls[label] = value
-    return tomlkit.dumps(doc)
 
 
 def derive_rocrate(crate: dict[str, Any], cff: dict[str, Any]) -> dict[str, Any]:
@@ -185,6 +212,18 @@ def derive_rocrate(crate: dict[str, Any], cff: dict[str, Any]) -> dict[str, Any]
     (see :func:`.crosswalk.rocrate_root`), each in its place; the previous author entities and
     the affiliations only they named are replaced by the new ones at the same place in
     ``@graph``; each licence gets its CreativeWork entity. Every other entity is kept.
+
+    Args:
+        crate: the crate as read; it must have a root data set ``./`` in ``@graph``. It is
+            changed in place.
+        cff: CITATION.cff, loaded and valid.
+
+    Returns:
+        `crate`, changed (RO-Crate 1.1: flattened JSON-LD, contextual entities).
+
+    Raises:
+        StopIteration: ``@graph`` has no root data set ``./`` (`derive` passes only crates
+            that have one).
     """
     graph = [e for e in crate.get("@graph", []) if isinstance(e, dict)]
     root = next(e for e in graph if e.get("@id") == "./")
@@ -238,10 +277,20 @@ def _header_scalar(header: str, key: str, value: str | None) -> str:
 
 
 def derive_model_card(text: str, cff: dict[str, Any]) -> str:
-    """A model card with the fields of its YAML header that CITATION.cff determines set from it,
-    each only where the header has it: ``authors`` (full names, see
+    """A model card with the fields of its YAML header that CITATION.cff determines set from it.
+
+    Each is set only where the header has it: ``authors`` (full names, see
     :func:`.crosswalk.model_card_authors`), ``model_version`` (CFF version) and ``doi`` (CFF
-    doi; removed when CFF has none). The rest of the card is returned unchanged."""
+    doi; removed when CFF has none).
+
+    Args:
+        text: the card: a YAML header between '---' lines, then Markdown.
+        cff: CITATION.cff, loaded and valid.
+
+    Returns:
+        The card with those fields set; the rest of it unchanged. A card without a readable
+        YAML header mapping is returned as it is (the checker reports it).
+    """
     if not text.startswith("---"):
         return text
     end = text.find("\n---", 3)
@@ -273,8 +322,11 @@ def derive_model_card(text: str, cff: dict[str, Any]) -> str:
 
 
 def _rerecord(card: Path, before: str) -> None:
-    """Keep a generated model card replaceable by `make model-card`: if its sha256 manifest
-    recorded the card as it was, record it as it is now (nothing else is recorded)."""
+    """Keep a generated model card replaceable by `make model-card`.
+
+    If its sha256 manifest recorded the card as it was, record it as it is now (nothing else
+    is recorded).
+    """
     try:
         from ..data import manifest
     except ImportError:  # pragma: no cover - the package always has it
@@ -298,6 +350,7 @@ def derive(root: Path) -> Derived:
     Raises:
         DeriveError: CITATION.cff is missing or invalid, or a derived JSON file cannot be
             parsed (its keys of the user's would be lost); nothing is written then.
+        OSError: a file could not be read or written (WriteError: the disk is full).
     """
     report = Report()
     try:
@@ -317,6 +370,16 @@ def derive(root: Path) -> Derived:
     done = Derived()
     _write(root, CODEMETA, json_text(crosswalk.merge_codemeta(existing[CODEMETA] or {}, cff)), done)
     _write(root, ZENODO, json_text(crosswalk.merge_zenodo(existing[ZENODO] or {}, cff)), done)
+    _write_pyproject(root, cff, done)
+    graph = crate.get("@graph") if crate else None
+    if isinstance(graph, list) and any(isinstance(e, dict) and e.get("@id") == "./" for e in graph):
+        _write(root, ROCRATE, json_text(derive_rocrate(crate or {}, cff), sort_keys=False), done)
+    _write_blocks(root, cff, done)
+    return done
+
+
+def _write_pyproject(root: Path, cff: dict[str, Any], done: Derived) -> None:
+    """Write the [project] metadata of pyproject.toml, or note why it was not updated."""
     pyproject = root / PYPROJECT
     pyproject_text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
     if pyproject.is_file() and conflict_problem(pyproject_text):
@@ -330,9 +393,10 @@ def derive(root: Path) -> Derived:
             done.notes.append(f"{PYPROJECT} not updated: it is not valid TOML ({error})")
         else:
             _write(root, PYPROJECT, text, done)
-    graph = crate.get("@graph") if crate else None
-    if isinstance(graph, list) and any(isinstance(e, dict) and e.get("@id") == "./" for e in graph):
-        _write(root, ROCRATE, json_text(derive_rocrate(crate or {}, cff), sort_keys=False), done)
+
+
+def _write_blocks(root: Path, cff: dict[str, Any], done: Derived) -> None:
+    """Write the ``make metadata`` blocks of the Markdown files and the model card headers."""
     cards = set(model_card_paths(root))
     for path in block_paths(root):
         name = path.relative_to(root).as_posix()
@@ -345,4 +409,3 @@ def derive(root: Path) -> Derived:
         _write(root, name, after, done)
         if after != before and path in cards:
             _rerecord(path, before)
-    return done

@@ -61,15 +61,31 @@ def metadata_outcome(context: Context, files: list[str], evidence: str) -> Outco
 
 
 def code_metadata_files(context: Context) -> list[str]:
-    """Every file the checker reported on that is not a model's (those are the model's F2):
-    CITATION.cff and the files derived from it, pyproject.toml and the README included."""
+    """The code's metadata files: every file the checker reported on that is not a model's.
+
+    A model's files are the model's F2 line.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        CITATION.cff, codemeta.json and .zenodo.json, then every other file the checker
+        reported on (pyproject.toml and the README included), each once.
+    """
     named = [CITATION, CODEMETA, ZENODO]
     named += sorted({f.file for f in context.report.findings if not f.file.startswith("models/")})
     return list(dict.fromkeys(named))
 
 
 def https_repository(context: Context) -> str | None:
-    """CITATION.cff's repository-code when it is an https address; None otherwise."""
+    """The address of the code repository, when it is an https address.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        CITATION.cff's repository-code if it starts with https://; None otherwise.
+    """
     url = str(context.citation.raw.get("repository-code") or "")
     return url if url.startswith("https://") else None
 
@@ -83,6 +99,12 @@ def code_identifier(context: Context) -> Outcome:
 
     F1: (meta)data are assigned a globally unique and persistent identifier. The code's is the
     DOI in CITATION.cff (Zenodo gives one to each release).
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass with the DOI of CITATION.cff; warn when it has none.
     """
     doi = context.citation.doi
     if doi:
@@ -99,6 +121,12 @@ def data_identifier(context: Context) -> Outcome:
 
     F1: (meta)data are assigned a globally unique and persistent identifier. The data's is the
     DOI of the data reference in CITATION.cff.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass with the DOI of the data reference of CITATION.cff; warn when it has none.
     """
     doi = (context.data_reference or {}).get("doi")
     if doi:
@@ -115,6 +143,13 @@ def code_rich_metadata(context: Context) -> Outcome:
 
     F2: data are described with rich metadata. CITATION.cff has a title, abstract, authors,
     keywords and version, and the files derived from it agree with it (the metadata checker).
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail with the first error the checker found in the code's metadata files; warn when
+        CITATION.cff lacks one of title, abstract, authors, keywords and version; else pass.
     """
     raw = context.citation.raw
     rich = [name for name in RICH_FIELDS if raw.get(name)]
@@ -135,6 +170,13 @@ def data_named(context: Context) -> Outcome:
 
     F3: metadata clearly and explicitly include the identifier of the data they describe. The
     data set is a reference of type data in CITATION.cff.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail when CITATION.cff has no reference of type data or database; else pass with its
+        title.
     """
     reference = context.data_reference
     if reference is None:
@@ -148,6 +190,12 @@ def code_registered(context: Context) -> Outcome:
 
     F4: (meta)data are registered or indexed in a searchable resource. The Zenodo integration
     of the public repository indexes every release with .zenodo.json.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when .zenodo.json exists and CITATION.cff has repository-code; else warn.
     """
     if context.has(ZENODO) and context.citation.raw.get("repository-code"):
         return passed(f"{ZENODO}; {CITATION}: repository-code")
@@ -166,6 +214,12 @@ def code_retrievable(context: Context) -> Outcome:
 
     A1: (meta)data are retrievable by their identifier using a standardised communications
     protocol. The code is at the repository-code address of CITATION.cff.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass with the https address of the repository; else warn.
     """
     url = https_repository(context)
     if url:
@@ -179,6 +233,12 @@ def code_open_protocol(context: Context) -> Outcome:
     """open, free protocol
 
     A1.1: the protocol is open, free and universally implementable (https).
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when the repository has an https address; else warn.
     """
     if https_repository(context):
         return passed("https")
@@ -191,6 +251,12 @@ def code_authentication(context: Context) -> Outcome:
 
     A1.2: the protocol allows for an authentication and authorisation procedure, where
     necessary (the repository host: anyone reads, members push).
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when the repository has an https address; else warn.
     """
     if https_repository(context):
         return passed("https: public read access, authenticated push (repository host)")
@@ -203,6 +269,12 @@ def data_metadata_kept(context: Context) -> Outcome:
 
     A2: metadata are accessible, even when the data are no longer available. The data sheet
     and CITATION.cff are kept in git, apart from the data files.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when the data sheet data/README.md exists; else fail.
     """
     if context.datasheet is None:
         return failed(f"{DATASHEET} missing", DATASHEET_FIX)
@@ -232,6 +304,13 @@ def code_formal(context: Context) -> Outcome:
 
     I1: (meta)data use a formal, accessible, shared and broadly applicable language for
     knowledge representation: CFF 1.2.0 (validated) and CodeMeta JSON-LD.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail with the first error the checker found in CITATION.cff, codemeta.json,
+        .zenodo.json or the RO-Crate; else pass, naming the validation that ran.
     """
     schema = "JSON schema" if "JSON schema" in context.report.validation else "structure"
     evidence = f"{CITATION} (CFF 1.2.0, {schema} checked), {CODEMETA} (JSON-LD)"
@@ -244,6 +323,12 @@ def code_vocabularies(context: Context) -> Outcome:
 
     I2: (meta)data use vocabularies that follow FAIR principles: SPDX licence ids, ORCID iDs
     and DOIs, each checked by the metadata checker.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail with the first error the checker found in a licence field; else pass.
     """
     error = next((f for f in context.report.errors if "license" in f.field), None)
     if error is not None:
@@ -257,6 +342,12 @@ def data_qualified_reference(context: Context) -> Outcome:
 
     I3: (meta)data include qualified references to other (meta)data: the data set is a
     reference of type data in CITATION.cff.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail when CITATION.cff has no reference of type data or database; else pass.
     """
     if context.data_reference is None:
         return failed(NO_DATA_REFERENCE, DATA_REFERENCE_FIX)
@@ -272,6 +363,12 @@ def code_described(context: Context) -> Outcome:
 
     R1: meta(data) are richly described with a plurality of accurate and relevant attributes:
     the README.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when README.md exists; else fail.
     """
     if context.has(README):
         return passed(README)
@@ -284,6 +381,12 @@ def code_licence(context: Context) -> Outcome:
 
     R1.1: (meta)data are released with a clear and accessible data usage license: LICENSE and
     the license of CITATION.cff.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when LICENSE exists and CITATION.cff has a license; else fail.
     """
     licence = context.citation.license
     if context.has(LICENSE_FILE) and licence:
@@ -300,6 +403,12 @@ def data_licence(context: Context) -> Outcome:
 
     R1.1: (meta)data are released with a clear and accessible data usage license: the licence
     of the data reference in CITATION.cff, its text in LICENSES/ (REUSE).
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when the text of the data reference's licence is in LICENSES/; else fail.
     """
     licence = context.citation.data_license
     text = context.licence_file(licence)
@@ -318,6 +427,12 @@ def code_authors(context: Context) -> Outcome:
     """provenance: identified authors
 
     R1.2: (meta)data are associated with detailed provenance: every author has an ORCID iD.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when every author has an ORCID iD; else warn (also when there is no author).
     """
     people = context.citation.authors or []
     orcids = [p for p in people if p.orcid]
@@ -331,7 +446,15 @@ def code_authors(context: Context) -> Outcome:
 
 
 def todo_sections(lines: list[str]) -> list[str]:
-    """The `## ` sections of a Markdown text with a **TODO** left, in their order."""
+    """The sections of a Markdown text that still hold a **TODO**.
+
+    Args:
+        lines: the text's lines.
+
+    Returns:
+        The titles of the sections (headings of level 2) with a line holding **TODO**, in
+        their order, each once.
+    """
     todo: list[str] = []
     section = ""
     for line in lines:
@@ -349,6 +472,13 @@ def data_datasheet(context: Context) -> Outcome:
     R1: (meta)data are richly described with a plurality of accurate and relevant attributes:
     data/README.md answers the questions of a datasheet (Gebru et al., "Datasheets for
     Datasets", arXiv:1803.09010), none left TODO.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail when data/README.md is missing or lacks some datasheet sections; warn when it
+        has none of them (not a datasheet yet) or a section still holds **TODO**; else pass.
     """
     if context.datasheet is None:
         return failed(f"{DATASHEET} missing", DATASHEET_FIX)
@@ -381,6 +511,12 @@ def data_checksums(context: Context) -> Outcome:
 
     R1.2: (meta)data are associated with detailed provenance: one sha256 manifest per folder of
     raw data (data/raw/, and a folder per ROOT sample), written by `make data`.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass naming the manifests of the raw data; warn when none is written yet.
     """
     if context.manifests:
         return passed(", ".join(context.manifests))
@@ -396,6 +532,13 @@ def code_community_standards(context: Context) -> Outcome:
 
     R1.3: (meta)data meet domain-relevant community standards: the Citation File Format,
     CodeMeta, Zenodo's metadata and, where the domain uses it, RO-Crate.
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Fail with the first error the checker found in CITATION.cff, codemeta.json,
+        .zenodo.json or the RO-Crate; else pass, naming the standards.
     """
     evidence = "Citation File Format, CodeMeta, Zenodo metadata"
     if ROCRATE in context.report.records:
@@ -409,6 +552,12 @@ def data_rocrate(context: Context) -> Outcome:
 
     R1.3: (meta)data meet domain-relevant community standards: an RO-Crate 1.1 description of
     the data and its provenance (life sciences and the generic domain).
+
+    Args:
+        context: the facts about the project.
+
+    Returns:
+        Pass when the checker read ro-crate-metadata.json; else fail.
     """
     if ROCRATE in context.report.records:
         return passed(f"{ROCRATE} (RO-Crate 1.1)")

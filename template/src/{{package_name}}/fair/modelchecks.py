@@ -85,6 +85,13 @@ def model_rich_metadata(context: Context, model: ModelContext) -> Outcome:
 
     F2: data are described with rich metadata: the model card (Mitchell et al., "Model Cards
     for Model Reporting", arXiv:1810.03993), in the Hugging Face format.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        The outcome of the model card, see `card_outcome`.
     """
     return card_outcome(context, model)
 
@@ -95,6 +102,13 @@ def model_identifier(context: Context, model: ModelContext) -> Outcome:
 
     F1: (meta)data are assigned a globally unique and persistent identifier: the DOI of the
     archived release, in the model card.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass with the DOI in the model card; warn when it has none.
     """
     doi = model.card.doi if model.card else None
     if doi:
@@ -111,6 +125,13 @@ def model_interchange_format(context: Context, model: ModelContext) -> Outcome:
 
     Les Houches (arXiv:2312.14575): publish the model in a stable interchange format, ONNX,
     rather than a framework's own serialisation.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        The outcome of the released ONNX file, see `released`.
     """
     return released(model, ONNX_FILE)
 
@@ -121,6 +142,13 @@ def model_documented(context: Context, model: ModelContext) -> Outcome:
 
     Les Houches (arXiv:2312.14575): document the model's inputs (with their units), outputs
     and preprocessing: the sections Inputs, Outputs and Preprocessing of the model card.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        The outcome of the model card, see `card_outcome`.
     """
     return card_outcome(context, model)
 
@@ -131,6 +159,14 @@ def model_validation_material(context: Context, model: ModelContext) -> Outcome:
 
     Les Houches (arXiv:2312.14575): publish reference inputs with the outputs the model gives
     for them, so that a reuser can check the model runs as released.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        The worst outcome of the reference inputs and expected outputs (see `released`),
+        with the evidence of both.
     """
     outcomes = [released(model, name) for name in VALIDATION_FILES]
     status = worst(outcomes)
@@ -145,6 +181,14 @@ def model_without_python(context: Context, model: ModelContext) -> Outcome:
 
     Les Houches (arXiv:2312.14575): the model can be run outside Python (reinterpretation
     frameworks are C++): ONNX with the onnxruntime C/C++ API, and a C++ header (petrifyml).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        The outcome of the ONNX file unless it passes; then pass, naming the C++ header
+        when `make export` wrote it.
     """
     onnx = released(model, ONNX_FILE)
     if onnx.status != "pass":
@@ -167,6 +211,13 @@ def model_licence_item(context: Context, model: ModelContext) -> Outcome:
 
     Les Houches (arXiv:2312.14575): release the model under an explicit licence: the card's
     license field, with its text in LICENSES/.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when the text of the card's licence is in LICENSES/; else fail.
     """
     text = context.licence_file(model.card.data_license if model.card else None)
     if text is None:
@@ -180,6 +231,13 @@ def model_licence(context: Context, model: ModelContext) -> Outcome:
 
     R1.1: (meta)data are released with a clear and accessible data usage license: the model
     card's license, with its text in LICENSES/.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when the text of the card's licence is in LICENSES/; else fail.
     """
     licence = model.card.data_license if model.card else None
     if context.licence_file(licence) is None:
@@ -193,6 +251,14 @@ def model_training_code(context: Context, model: ModelContext) -> Outcome:
 
     Les Houches (arXiv:2312.14575): publish the training code, with a (toy) data set it runs
     on, so that the model can be retrained and studied.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when the training code exists, naming the data set it runs on (the seeded toy
+        data set or a downloaded one); else fail.
     """
     if not context.has(TRAINER):
         return failed(f"{TRAINER} missing", "restore the training code from git")
@@ -207,6 +273,13 @@ def model_provenance(context: Context, model: ModelContext) -> Outcome:
 
     R1.2: (meta)data are associated with detailed provenance: training.json records the data's
     checksums, the configuration and the code version of the training.
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when the model's training.json exists; else warn.
     """
     if context.has(model.training_record):
         return passed(model.training_record)
@@ -219,6 +292,13 @@ def model_hepdata(context: Context, model: ModelContext) -> Outcome:
 
     R1.3: (meta)data meet domain-relevant community standards: in particle physics, a HEPData
     record with the model and its validation material attached (`make hepdata`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when `make hepdata` wrote the HEPData archive; else warn.
     """
     if context.has(HEPDATA_ARCHIVE):
         return passed(f"{HEPDATA_ARCHIVE} (validated by hepdata-validator when written)")
@@ -231,5 +311,12 @@ def model_hugging_face_card(context: Context, model: ModelContext) -> Outcome:
 
     R1.3: (meta)data meet domain-relevant community standards: outside particle physics, the
     Hugging Face model card (YAML header and sections).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        The outcome of the model card, see `card_outcome`.
     """
     return card_outcome(context, model)

@@ -43,7 +43,14 @@ _INVISIBLE = re.compile(
 
 
 def orcid_check_character(base_digits: str) -> str:
-    """Return the ISO 7064 mod 11-2 check character of the first 15 ORCID digits."""
+    """The check character of an ORCID iD, by ISO 7064 mod 11-2.
+
+    Args:
+        base_digits: the first 15 digits of the iD, without hyphens.
+
+    Returns:
+        The 16th character: a digit, or 'X' for the value 10.
+    """
     total = 0
     for char in base_digits:
         total = (total + int(char)) * 2
@@ -52,12 +59,27 @@ def orcid_check_character(base_digits: str) -> str:
 
 
 def orcid_id(value: str) -> str:
-    """Return the bare 16-character iD of an ORCID given bare or as an orcid.org URL."""
+    """The bare iD of an ORCID given bare or as an orcid.org URL.
+
+    Args:
+        value: e.g. 'https://orcid.org/0000-0002-1825-0097' or '0000-0002-1825-0097'.
+
+    Returns:
+        The value stripped of spaces and of the http(s)://orcid.org/ prefix.
+    """
     return re.sub(r"^https?://orcid\.org/", "", value.strip())
 
 
 def orcid_problem(value: str) -> str | None:
-    """Check an ORCID iD (bare or as URL): format and checksum."""
+    """Check an ORCID iD, bare or as a URL: its format and its checksum.
+
+    Args:
+        value: the iD as written.
+
+    Returns:
+        None for a valid iD; else one sentence: a lower-case 'x', not 16 digits in four
+        groups, or a wrong check character (`orcid_check_character`).
+    """
     bare = orcid_id(value)
     if not _ORCID.match(bare) and _ORCID.match(bare.upper()):
         return (
@@ -80,9 +102,18 @@ def orcid_problem(value: str) -> str | None:
 
 
 def printable_problem(value: str) -> str | None:
-    """Check that a name or title holds no invisible character (a zero-width space, a
-    right-to-left override, a control character: they come in with text copied from a PDF or a
-    web page, and make two equal-looking names differ)."""
+    """Check that a name or title holds no invisible character.
+
+    A zero-width space, a right-to-left override or a control character comes in with text
+    copied from a PDF or a web page, and makes two equal-looking names differ.
+
+    Args:
+        value: the name or title.
+
+    Returns:
+        None when there is none; else one sentence naming the first one by its Unicode code
+        point and name.
+    """
     match = _INVISIBLE.search(value)
     if match is None:
         return None
@@ -99,7 +130,14 @@ def _char_name(char: str) -> str:
 
 
 def doi_id(value: str) -> str:
-    """Return the bare DOI (``10.x/y``) of a DOI given bare, as ``doi:`` or as a doi.org URL."""
+    """The bare DOI of a DOI given bare, as ``doi:`` or as a doi.org URL.
+
+    Args:
+        value: e.g. 'https://doi.org/10.5281/zenodo.1234567'.
+
+    Returns:
+        The DOI ``10.x/y``, stripped of spaces and of the prefix.
+    """
     return _DOI_PREFIX.sub("", value.strip())
 
 
@@ -110,11 +148,18 @@ def _doi_pattern() -> re.Pattern[str]:
 
 
 def doi_problem(value: str) -> str | None:
-    """Check a DOI given bare, as ``doi:`` or as a doi.org URL.
+    r"""Check a DOI given bare, as ``doi:`` or as a doi.org URL.
 
     The bare DOI must match the CFF 1.2.0 schema's DOI pattern: '10.', a registrant code of 4 to
-    9 digits, a slash, then letters, digits and ``: / _ ; - . ( ) [ ] \\`` only (no spaces,
+    9 digits, a slash, then letters, digits and ``: / _ ; - . ( ) [ ] \`` only (no spaces,
     ``#``, quotes or ``<>``).
+
+    Args:
+        value: the DOI as written (not stripped: the schema takes the value as written).
+
+    Returns:
+        None for a valid DOI; else one sentence naming the characters a DOI cannot hold, or
+        saying what a DOI looks like.
     """
     bare = _DOI_PREFIX.sub("", value)  # not stripped: the schema takes the value as written
     if not _doi_pattern().match(bare):
@@ -134,19 +179,32 @@ def doi_problem(value: str) -> str | None:
 
 
 def email_problem(value: str) -> str | None:
-    """Check that an e-mail address has a user part and a domain."""
+    """Check that an e-mail address has a user part and a domain.
+
+    Args:
+        value: the address.
+
+    Returns:
+        None for an address 'name@host.tld' (a host name of RFC 1035 labels, a top-level
+        domain of two or more letters); else one sentence with an example.
+    """
     if not _EMAIL.match(value):
         return f"'{value}' is not an e-mail address with a domain: write it as name@institute.org"
     return None
 
 
 def url_problem(value: str, https_only: bool = False) -> str | None:
-    """Check an http(s) URL: an ASCII host name and no spaces (a URI, RFC 3986, as the CFF schema's
-    ``format: uri`` asks; a non-ASCII character must be percent-encoded).
+    """Check an http(s) URL: an ASCII host name and no spaces.
+
+    A URI by RFC 3986, as the CFF schema's ``format: uri`` asks: a non-ASCII character must be
+    percent-encoded.
 
     Args:
         value: the address.
         https_only: refuse ``http://`` too (a code repository: every host serves https).
+
+    Returns:
+        None for a valid address; else one sentence saying what is wrong and how to write it.
     """
     if value != value.strip():
         return f"'{value}' has leading or trailing spaces: remove them"
@@ -180,6 +238,10 @@ def version_problem(value: str, normal_form: bool = False) -> str | None:
             '1.0.0-rc.1'), which pip would install under another string than the one cited
             (the question ``version``; a CITATION.cff is only warned about other problems).
 
+    Returns:
+        None for a valid version; else one sentence: not PEP 440, spaces around it, a local
+        version label, or (with `normal_form`) not PEP 440's normal form.
+
     Raises:
         ImportError: ``packaging`` is not installed (it comes with pip and Copier).
     """
@@ -206,7 +268,15 @@ def version_problem(value: str, normal_form: bool = False) -> str | None:
 
 
 def iso_date_problem(value: str) -> str | None:
-    """Check a calendar date written as ISO 8601 YYYY-MM-DD."""
+    """Check a calendar date written as ISO 8601 YYYY-MM-DD.
+
+    Args:
+        value: the date as written, e.g. '2026-01-31'.
+
+    Returns:
+        None for a real date in that form; else one sentence: not YYYY-MM-DD, or no such
+        day (e.g. 2024-02-30).
+    """
     if not _ISO_DATE.match(value):
         return f"'{value}' is not an ISO 8601 date: write YYYY-MM-DD, e.g. '2026-01-31'"
     try:
@@ -218,14 +288,28 @@ def iso_date_problem(value: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def spdx_identifiers() -> frozenset[str]:
-    """Return the SPDX licence identifiers CITATION.cff accepts: the ``license-enum`` of the
-    CFF 1.2.0 schema (every one of them is also a valid PEP 639 expression for PyPI)."""
+    """The SPDX licence identifiers CITATION.cff accepts.
+
+    Returns:
+        The ``license-enum`` of the CFF 1.2.0 schema, read once from the shipped schema (every
+        one of them is also a valid PEP 639 expression for PyPI).
+    """
     return frozenset(schema()["definitions"]["license-enum"]["enum"])
 
 
 def spdx_problem(value: str) -> str | None:
-    """Check an SPDX licence identifier against the CFF 1.2.0 schema's list (case-sensitive, as
-    the schema requires; newer SPDX identifiers such as 'Unicode-3.0' are not in it)."""
+    """Check an SPDX licence identifier against the CFF 1.2.0 schema's list.
+
+    The comparison is case-sensitive, as the schema requires; newer SPDX identifiers such as
+    'Unicode-3.0' are not in the list.
+
+    Args:
+        value: the identifier as written.
+
+    Returns:
+        None for an identifier of the list; else one sentence, with the identifier meant
+        when only the letter case differs.
+    """
     ids = spdx_identifiers()
     if value in ids:
         return None

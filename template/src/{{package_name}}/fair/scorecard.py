@@ -100,6 +100,11 @@ def build_context(root: Path, report: Report, citation: Record) -> Context:
 
     Returns:
         The context every check runs on.
+
+    Raises:
+        OSError: a file the checks look at exists but cannot be read (the data sheet, a
+            released model file).
+        UnicodeDecodeError: the data sheet data/README.md is not UTF-8 text.
     """
     config = _config(root)
     model = _model_context(root, report, config)
@@ -128,6 +133,10 @@ def scorecard(root: Path) -> Scorecard:
     Returns:
         The scorecard: one line per check; only the line "citation metadata" when
         CITATION.cff cannot be read, since every other check rests on it.
+
+    Raises:
+        OSError: a file the checks look at exists but cannot be read (`build_context`).
+        UnicodeDecodeError: the data sheet data/README.md is not UTF-8 text.
     """
     report = check_metadata(root)
     citation = report.records.get(CITATION)

@@ -52,8 +52,11 @@ CPP_HEADER = f"{CPP_DIR}/{CPP_FILES[0]}"
 class Outcome:
     """What a check found: its status, the evidence (file and field) and the fix."""
 
+    #: "pass", "warn" or "fail".
     status: Status
+    #: The file and field that show it, e.g. "CITATION.cff: doi 10.5281/zenodo.1234567".
     evidence: str
+    #: What to do; "" for a pass.
     fix: str = ""
 
 
@@ -96,13 +99,27 @@ def failed(evidence: str, fix: str) -> Outcome:
 
 
 def worst(outcomes: Iterable[Outcome]) -> Status:
-    """The worst status of `outcomes` (fail over warn over pass; pass when there is none)."""
+    """The worst status of some outcomes.
+
+    Args:
+        outcomes: the outcomes of the parts of one line.
+
+    Returns:
+        "fail" if any fails, else "warn" if any warns, else "pass" (also for none).
+    """
     statuses = {o.status for o in outcomes}
     return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
 
 
 def licence_path(spdx: str) -> str:
-    """Where the text of the licence `spdx` belongs: LICENSES/<id>.txt (REUSE)."""
+    """Where the text of a licence belongs, as the REUSE specification places it.
+
+    Args:
+        spdx: the SPDX licence identifier, e.g. "CC-BY-4.0".
+
+    Returns:
+        "LICENSES/<id>.txt", relative to the project.
+    """
     return f"LICENSES/{spdx}.txt"
 
 
@@ -146,7 +163,11 @@ class ModelContext:
         return f"{self.dir}/{CPP_HEADER}"
 
     def files(self) -> tuple[str, ...]:
-        """The files of the model whose presence the checks look at (`Context.has`)."""
+        """The files of the model whose presence the checks look at (`Context.has`).
+
+        Returns:
+            The model card, training.json and the C++ header, relative to the project.
+        """
         return (self.card_name, self.training_record, self.cpp_header)
 
 
@@ -169,9 +190,9 @@ class Context:
     licence_texts: Mapping[str, str] = field(default_factory=dict)
     #: The text of the data sheet data/README.md; None when it is missing.
     datasheet: str | None = None
-    #: The manifests of the raw data (data/raw/**/MANIFEST.sha256), relative to the project.
+    #: The manifests of the raw data (``data/raw/**/MANIFEST.sha256``), relative to the project.
     manifests: tuple[str, ...] = ()
-    #: The model release; None when the project has no model (no `model:` in the config).
+    #: The model release; None when the project has no model (no ``model:`` in the config).
     model: ModelContext | None = None
 
     def has(self, path: str) -> bool:
@@ -191,7 +212,14 @@ class Context:
         return self.files[path]
 
     def licence_file(self, spdx: str | None) -> str | None:
-        """LICENSES/<id>.txt of an SPDX id, in any letter case; None when there is none."""
+        """The licence text of an SPDX identifier in LICENSES/.
+
+        Args:
+            spdx: the SPDX identifier, in any letter case; None for none.
+
+        Returns:
+            Its path "LICENSES/<id>.txt", relative to the project; None when there is none.
+        """
         return self.licence_texts.get(spdx.lower()) if spdx else None
 
     @property
@@ -202,7 +230,14 @@ class Context:
         return next((r for r in data if r.get("type") in ("data", "database")), None)
 
     def first_error(self, files: Iterable[str]) -> Finding | None:
-        """The first error the metadata checker found in `files`, in their order; None if none."""
+        """The first error the metadata checker found in some files.
+
+        Args:
+            files: the files, relative to the project, in the order to look at them.
+
+        Returns:
+            The first error about the first file that has one; None if none has.
+        """
         errors = (f for name in files for f in self.report.about(name) if f.severity == "error")
         return next(errors, None)
 
@@ -211,11 +246,17 @@ class Context:
 class Check:
     """One line of the scorecard."""
 
+    #: The FAIR principle ("F1" ... "R1.3") or "LH" (the Les Houches recommendations).
     principle: str
+    #: What it is about: "code", "data" or "model".
     subject: str
+    #: The title: the first line of the check's docstring.
     title: str
+    #: "pass", "warn" or "fail".
     status: Status
+    #: The file and field that show it.
     evidence: str
+    #: What to do; "" for a pass.
     fix: str = ""
 
 
@@ -227,18 +268,38 @@ class FairCheck:
     context and its model release, and only in a project with a model.
     """
 
+    #: The FAIR principle or "LH".
     principle: str
+    #: "code", "data" or "model".
     subject: Subject
+    #: The first line of the function's docstring.
     title: str
+    #: The check: called with the context (and the model release, for a model check).
     function: Callable[..., Outcome]
+    #: Whether a project has this line, besides having a model for a model check.
     applies: Callable[[Context], bool]
 
     def applies_to(self, context: Context) -> bool:
-        """Whether the project has this line."""
+        """Whether the project has this line.
+
+        Args:
+            context: the facts about the project.
+
+        Returns:
+            False for a model check in a project without a model, else what `applies` says.
+        """
         return (self.subject != "model" or context.model is not None) and self.applies(context)
 
     def __call__(self, context: Context) -> Check:
-        """Run the check on `context` and return its scorecard line."""
+        """Run the check on a project.
+
+        Args:
+            context: the facts about the project; for a model check it must have a model
+                (`applies_to`).
+
+        Returns:
+            The scorecard line: this check's place and title, with the outcome.
+        """
         if self.subject == "model":
             assert context.model is not None  # applies_to
             outcome = self.function(context, context.model)
@@ -288,7 +349,9 @@ def fair_check(
         applies: whether the project has this line (default: every project).
 
     Returns:
-        A decorator that registers the function and returns it unchanged.
+        A decorator that registers the function and returns it unchanged; it raises
+        TypeError for a function without a docstring and ValueError for a line (principle,
+        subject, title) registered already.
     """
 
     def register(function: CodeOrDataCheck) -> CodeOrDataCheck:
@@ -308,7 +371,8 @@ def model_check(
         applies: whether the project has this line, besides having a model.
 
     Returns:
-        A decorator that registers the function and returns it unchanged.
+        A decorator that registers the function and returns it unchanged (it raises as the
+        one of :func:`fair_check` does).
     """
 
     def register(function: ModelCheck) -> ModelCheck:
@@ -349,17 +413,26 @@ def no_citation(report: Report) -> Check:
 class Scorecard:
     """All checks of one project."""
 
+    #: One line per check, in the order of the scorecard.
     checks: list[Check]
 
     @property
     def failed(self) -> list[Check]:
-        """The checks that fail."""
+        """The checks that fail (`make fair` then exits 1)."""
         return [c for c in self.checks if c.status == "fail"]
 
     def counts(self) -> dict[str, int]:
-        """How many checks have each status."""
+        """How many checks have each status.
+
+        Returns:
+            {"pass": n, "warn": n, "fail": n}.
+        """
         return {s: sum(c.status == s for c in self.checks) for s in STATUSES}
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form (reports/fair.json)."""
+        """The scorecard as JSON-serialisable data, as `make fair` writes reports/fair.json.
+
+        Returns:
+            {"summary": `counts()`, "checks": [each line's fields as a dict]}.
+        """
         return {"summary": self.counts(), "checks": [asdict(c) for c in self.checks]}

@@ -40,14 +40,29 @@ HF_LICENSES = {"odbl": "ODbL-1.0", "pddl": "PDDL-1.0"}
 
 
 def hf_license(spdx: str) -> str:
-    """The Hugging Face Hub licence id of an SPDX identifier ("CC-BY-4.0" -> "cc-by-4.0")."""
+    """The Hugging Face Hub licence id of an SPDX identifier.
+
+    Args:
+        spdx: the SPDX identifier, e.g. "CC-BY-4.0".
+
+    Returns:
+        The Hub's id: the identifier in lower case ("cc-by-4.0"), or the Hub's own name where
+        it differs (HF_LICENSES, huggingface.co/docs/hub/repositories-licenses).
+    """
     reverse = {value: key for key, value in HF_LICENSES.items()}
     return reverse.get(spdx, spdx.lower())
 
 
 def spdx_of_hf(name: str) -> str:
-    """The SPDX identifier of a Hugging Face Hub licence id, as far as it differs ("odbl" ->
-    "ODbL-1.0"); other ids are returned as they are (the checker compares them case-blind)."""
+    """The SPDX identifier of a Hugging Face Hub licence id, as far as it differs.
+
+    Args:
+        name: the Hub's licence id, e.g. "odbl".
+
+    Returns:
+        The SPDX identifier ("ODbL-1.0") for the ids of HF_LICENSES; any other id as it is
+        (the checker compares them case-blind).
+    """
     return HF_LICENSES.get(name, name)
 
 
@@ -58,6 +73,12 @@ class SourceError(Exception):
     """A metadata file exists but cannot be read or parsed."""
 
     def __init__(self, file: str, message: str) -> None:
+        """Make the error.
+
+        Args:
+            file: the file, relative to the project.
+            message: what is wrong, one line starting lower-case.
+        """
         super().__init__(f"{file}: {message}")
         self.file = file
         self.message = message
@@ -72,15 +93,24 @@ class Record:
     the project reads (the scorecard, the model card, the HEPData submission).
     """
 
+    #: The file, relative to the project, e.g. "CITATION.cff".
     file: str
+    #: The title (CFF title, CodeMeta name, Zenodo title, RO-Crate name).
     title: str | None = None
+    #: The version as text (a model card's model_version).
     version: str | None = None
+    #: The authors of CITATION.cff.
     authors: list[Person] | None = None
     #: The first licence (the SPDX identifier); ``licenses`` has them all.
     license: str | None = None
+    #: Every licence of CITATION.cff, SPDX identifiers in their order.
     licenses: list[str] = field(default_factory=list)
+    #: The bare DOI of the work (CITATION.cff's top-level doi, a model card's doi).
     doi: str | None = None
+    #: The licence of the data: of CITATION.cff's first reference with one, of the RO-Crate's
+    #: data/ entity, or of a model card (as an SPDX identifier).
     data_license: str | None = None
+    #: The whole parsed content (see above).
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     #: The whole text, where later checks need more than the fields (model cards).
     text: str = field(default="", repr=False)
@@ -90,9 +120,17 @@ _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: [^\n]*)?$", re.MULTILINE)
 
 
 def conflict_problem(text: str) -> str | None:
-    """Say where a text holds the conflict markers of a merge (``<<<<<<<`` or ``>>>>>>>`` at
-    the start of a line, as git and `copier update` write them; ``=======`` alone can be a
-    Markdown underline); None if none."""
+    """Say where a text holds the conflict markers of a merge.
+
+    The markers are ``<<<<<<<`` or ``>>>>>>>`` at the start of a line, as git and `copier
+    update` write them; ``=======`` alone can be a Markdown underline, so it is not one.
+
+    Args:
+        text: the text of a file.
+
+    Returns:
+        One line naming the first marker's line and the fix; None if there is no marker.
+    """
     match = _CONFLICT.search(text)
     if match is None:
         return None
@@ -153,10 +191,17 @@ def _str(value: Any) -> str | None:
 
 
 def read_citation(root: Path) -> Record | None:
-    """Read CITATION.cff (None when absent).
+    """Read CITATION.cff.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record, with ``raw`` the whole mapping; None when there is no CITATION.cff.
 
     Raises:
-        SourceError: the file is not a YAML mapping (one line: see :func:`.cff.load_cff`).
+        SourceError: the file is larger than MAX_BYTES, unreadable, not UTF-8, holds merge
+            conflict markers, or is not a YAML mapping (one line: see :func:`.cff.load_cff`).
     """
     path = root / CITATION
     if path.is_file() and path.stat().st_size > MAX_BYTES:
@@ -193,7 +238,18 @@ def read_citation(root: Path) -> Record | None:
 
 
 def read_codemeta(root: Path) -> Record | None:
-    """Read codemeta.json (None when absent)."""
+    """Read codemeta.json.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record, with the title (``name``) and ``raw`` the whole object; None when absent.
+
+    Raises:
+        SourceError: the file is unreadable, holds merge conflict markers, or is not a JSON
+            object.
+    """
     text = _read_text(root, CODEMETA)
     if text is None:
         return None
@@ -202,7 +258,18 @@ def read_codemeta(root: Path) -> Record | None:
 
 
 def read_zenodo(root: Path) -> Record | None:
-    """Read .zenodo.json (None when absent)."""
+    """Read .zenodo.json.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record, with the title and ``raw`` the whole object; None when absent.
+
+    Raises:
+        SourceError: the file is unreadable, holds merge conflict markers, or is not a JSON
+            object.
+    """
     text = _read_text(root, ZENODO)
     if text is None:
         return None
@@ -211,10 +278,18 @@ def read_zenodo(root: Path) -> Record | None:
 
 
 def read_rocrate(root: Path) -> Record | None:
-    """Read ro-crate-metadata.json; ``raw`` is the whole crate (None when absent).
+    """Read ro-crate-metadata.json (RO-Crate 1.1: flattened JSON-LD with an ``@graph``).
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record: the root data set's name as title, the licence of the ``data/`` entity
+        (the last part of its URL) as data_license, and ``raw`` the whole crate; None when
+        absent.
 
     Raises:
-        SourceError: not JSON, no ``@graph`` list, or no root data set ``./``.
+        SourceError: unreadable, not JSON, no ``@graph`` list, or no root data set ``./``.
     """
     text = _read_text(root, ROCRATE)
     if text is None:
@@ -239,7 +314,18 @@ def read_rocrate(root: Path) -> Record | None:
 
 
 def read_pyproject(root: Path) -> Record | None:
-    """Read the [project] table of pyproject.toml (None when absent or unreadable here)."""
+    """Read the [project] table of pyproject.toml (PEP 621).
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record, with ``raw`` the [project] table ({} when there is none); None when the
+        file is absent, or no TOML reader is available (Python 3.10 without tomli).
+
+    Raises:
+        SourceError: the file is unreadable, holds merge conflict markers, or is not TOML.
+    """
     text = _read_text(root, PYPROJECT)
     if text is None or _toml is None:
         return None
@@ -252,20 +338,46 @@ def read_pyproject(root: Path) -> Record | None:
 
 
 def block_paths(root: Path) -> list[Path]:
-    """Return the Markdown files that hold ``make metadata`` blocks: the README, the datasheet
-    and the model cards, those that exist."""
+    """The Markdown files that hold ``make metadata`` blocks.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        README.md, data/README.md and the model cards (`model_card_paths`), those that exist.
+    """
     named = [root / name for name in BLOCK_FILES if (root / name).is_file()]
     return named + model_card_paths(root)
 
 
 def model_card_paths(root: Path) -> list[Path]:
-    """Return the model cards of the project: models/<name>/MODEL_CARD.md."""
+    """The model cards of the project.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        models/<name>/MODEL_CARD.md of every model, sorted.
+    """
     models = root / "models"
     return sorted(models.glob(f"*/{MODEL_CARD}")) if models.is_dir() else []
 
 
 def read_model_card(root: Path, path: Path) -> Record:
-    """Read the YAML header of a Hugging Face style model card."""
+    """Read the YAML header of a Hugging Face style model card.
+
+    Args:
+        root: the project folder.
+        path: the card, below `root`.
+
+    Returns:
+        The record: ``model_version`` as version, the licence as data_license (SPDX), the
+        bare DOI, ``raw`` the header and ``text`` the whole card.
+
+    Raises:
+        SourceError: the card is unreadable, holds merge conflict markers, has no YAML header
+            between '---' lines, or the header is not a YAML mapping.
+    """
     name = path.relative_to(root).as_posix()
     text = _read_text(root, name) or ""
     if not text.startswith("---"):

@@ -28,13 +28,28 @@ _MAX_MESSAGE = 160
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    """Return the official CFF 1.2.0 JSON schema shipped with this package."""
+    """The official CFF 1.2.0 JSON schema shipped with this package, read once.
+
+    Returns:
+        The schema (schemas/cff-1.2.0.schema.json, CC-BY-4.0, from the citation-file-format
+        repository) as a mapping.
+
+    Raises:
+        OSError: the schema file is missing from the package.
+    """
     text = resources.files(__package__).joinpath("schemas").joinpath(SCHEMA_FILE).read_text("utf-8")
     return dict(json.loads(text))
 
 
 def path_of(parts: Any) -> str:
-    """A JSON path as the messages write it: ('authors', 3, 'orcid') -> 'authors[3].orcid'."""
+    """A JSON path as the messages write it.
+
+    Args:
+        parts: the keys and list indices, e.g. ('authors', 3, 'orcid').
+
+    Returns:
+        The path, e.g. 'authors[3].orcid'; '' for no parts.
+    """
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -173,6 +188,26 @@ _STRINGS = (
 def _structural(data: dict[str, Any], report: Report, version: str) -> None:
     """The checks that hold without jsonschema: required keys, known keys, types of values."""
     top = schema()
+    _structural_top(data, report, version, top)
+    definitions = top["definitions"]
+    person_keys = set(definitions["person"]["properties"])
+    entity_keys = set(definitions["entity"]["properties"])
+    for list_key in ("authors", "contact"):
+        _structural_people(data.get(list_key), list_key, report, person_keys, entity_keys)
+    _structural_keywords(data.get("keywords"), report)
+    lic = data.get("license")
+    if (
+        lic is not None
+        and not isinstance(lic, str)
+        and (not isinstance(lic, list) or not all(isinstance(x, str) for x in lic))
+    ):
+        report.error(CITATION, "license", "must be an SPDX identifier or a list of them", FIX)
+    _structural_identifiers(data.get("identifiers"), report)
+    _structural_references(data.get("references"), report)
+
+
+def _structural_top(data: dict[str, Any], report: Report, version: str, top: Any) -> None:
+    """The top-level keys: required ones present, all known, text where CFF wants text."""
     properties = set(top["properties"])
     if version == "1.1.0":  # keys of CFF 1.1.0 that 1.2.0 dropped or renamed
         properties |= {"date-released"}
@@ -194,42 +229,46 @@ def _structural(data: dict[str, Any], report: Report, version: str) -> None:
         not isinstance(data["version"], str | int | float) or data["version"] == ""
     ):
         report.error(CITATION, "version", "must be non-empty text or a number", FIX)
-    definitions = top["definitions"]
-    person_keys = set(definitions["person"]["properties"])
-    entity_keys = set(definitions["entity"]["properties"])
-    for list_key in ("authors", "contact"):
-        entries = data.get(list_key)
-        if entries is None:
+
+
+def _structural_people(
+    entries: Any, list_key: str, report: Report, person_keys: set[str], entity_keys: set[str]
+) -> None:
+    """``authors`` or ``contact``: a list of distinct persons and entities with known keys."""
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        report.error(CITATION, list_key, "must be a list of persons and entities", FIX)
+        return
+    for i, entry in enumerate(entries):
+        where = f"{list_key}[{i}]"
+        if not isinstance(entry, dict) or not entry:
+            report.error(CITATION, where, "must be a person or an entity (a mapping)", FIX)
             continue
-        if not isinstance(entries, list):
-            report.error(CITATION, list_key, "must be a list of persons and entities", FIX)
-            continue
-        for i, entry in enumerate(entries):
-            where = f"{list_key}[{i}]"
-            if not isinstance(entry, dict) or not entry:
-                report.error(CITATION, where, "must be a person or an entity (a mapping)", FIX)
-                continue
-            allowed = entity_keys if "name" in entry else person_keys
-            extra = [str(k) for k in entry if k not in allowed]
-            if extra:
-                report.error(
-                    CITATION,
-                    where,
-                    f"{', '.join(repr(k) for k in extra)}: not a key of a "
-                    f"{'entity' if 'name' in entry else 'person'}",
-                    FIX,
-                )
-            for key, value in entry.items():
-                if not isinstance(value, str) or not value.strip():
-                    report.error(CITATION, f"{where}.{key}", "must be non-empty text", FIX)
-        for first, again in _duplicates(entries):
+        allowed = entity_keys if "name" in entry else person_keys
+        extra = [str(k) for k in entry if k not in allowed]
+        if extra:
             report.error(
                 CITATION,
-                f"{list_key}[{again}]",
-                f"is the same as {list_key}[{first}]: each entry may be listed once",
-                f"remove the second entry from {CITATION}",
+                where,
+                f"{', '.join(repr(k) for k in extra)}: not a key of a "
+                f"{'entity' if 'name' in entry else 'person'}",
+                FIX,
             )
-    keywords = data.get("keywords")
+        for key, value in entry.items():
+            if not isinstance(value, str) or not value.strip():
+                report.error(CITATION, f"{where}.{key}", "must be non-empty text", FIX)
+    for first, again in _duplicates(entries):
+        report.error(
+            CITATION,
+            f"{list_key}[{again}]",
+            f"is the same as {list_key}[{first}]: each entry may be listed once",
+            f"remove the second entry from {CITATION}",
+        )
+
+
+def _structural_keywords(keywords: Any, report: Report) -> None:
+    """``keywords``: a list of non-empty text."""
     if keywords is not None:
         if not isinstance(keywords, list):
             report.error(CITATION, "keywords", "must be a list", FIX)
@@ -237,14 +276,10 @@ def _structural(data: dict[str, Any], report: Report, version: str) -> None:
             for i, keyword in enumerate(keywords):
                 if not isinstance(keyword, str) or not keyword.strip():
                     report.error(CITATION, f"keywords[{i}]", "must be non-empty text", FIX)
-    lic = data.get("license")
-    if (
-        lic is not None
-        and not isinstance(lic, str)
-        and (not isinstance(lic, list) or not all(isinstance(x, str) for x in lic))
-    ):
-        report.error(CITATION, "license", "must be an SPDX identifier or a list of them", FIX)
-    identifiers = data.get("identifiers")
+
+
+def _structural_identifiers(identifiers: Any, report: Report) -> None:
+    """``identifiers``: a list of entries with a type (doi, url, swh, other) and a value."""
     if identifiers is not None:
         if not isinstance(identifiers, list):
             report.error(CITATION, "identifiers", "must be a list", FIX)
@@ -261,7 +296,10 @@ def _structural(data: dict[str, Any], report: Report, version: str) -> None:
                         "needs type (doi, url, swh or other) and value",
                         FIX,
                     )
-    references = data.get("references")
+
+
+def _structural_references(references: Any, report: Report) -> None:
+    """``references``: a list of mappings, each with a type, a title and authors."""
     if references is not None:
         if not isinstance(references, list):
             report.error(CITATION, "references", "must be a list", FIX)
@@ -277,6 +315,11 @@ def _structural(data: dict[str, Any], report: Report, version: str) -> None:
 
 def validate(data: dict[str, Any], report: Report) -> None:
     """Validate CITATION.cff (loaded) against the schema of its own ``cff-version``.
+
+    CFF 1.2.0 is validated with jsonschema and the official schema when jsonschema is
+    importable, else structurally (the keys and types the schema names); CFF 1.1.0, which has
+    no official JSON schema, structurally with a warning to upgrade; any other version is an
+    error.
 
     Args:
         data: the loaded mapping.

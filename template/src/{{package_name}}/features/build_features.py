@@ -1,5 +1,7 @@
-"""`make features`: check the raw data against its manifest, read it in partitions on Dask,
-clean it and split it into the processed train and test tables (stratified, seeded).
+"""`make features`: the raw data checked, cleaned and split into the processed tables.
+
+The raw data are checked against their manifest, read in partitions on Dask, cleaned and split
+into the train and test tables (stratified, seeded).
 
 The partitions (data/partitions.py) are read in parallel on the cluster of features/cluster.py:
 a local one, or the one at DASK_SCHEDULER_ADDRESS.

@@ -54,8 +54,10 @@ class _Failed:
 
 
 def _guarded(function: Callable[..., Any], item: Any) -> Any:
-    """Run `function(item)` on a worker; return an expected failure instead of raising it, so
-    that the worker does not log it as "Compute Failed" with a traceback."""
+    """Run `function(item)` on a worker; return an expected failure instead of raising it.
+
+    So the worker does not log it as "Compute Failed" with a traceback.
+    """
     try:
         return function(item)
     except TASK_ERRORS as error:
@@ -109,10 +111,13 @@ def _check_workers(client: Client, address: str) -> None:
 
 @contextmanager
 def _ctrl_c_for_this_process_only() -> Iterator[None]:
-    """Start worker processes that ignore Ctrl-C (SIGINT), so that only this process gets it and
-    stops the cluster in order, with one line (step.py), instead of every worker printing its
-    own traceback. An ignored signal stays ignored in a child process, and Python then installs
-    no KeyboardInterrupt handler of its own (POSIX exec semantics; Python's signal module)."""
+    """Start worker processes that ignore Ctrl-C (SIGINT) inside this block.
+
+    Only this process gets it then, and stops the cluster in order with one line (step.py),
+    instead of every worker printing its own traceback. An ignored signal stays ignored in a
+    child process, and Python then installs no KeyboardInterrupt handler of its own (POSIX exec
+    semantics; Python's signal module).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -222,8 +227,10 @@ def killed(client: Client, config: Config, task: str) -> ClusterError:
 
 
 class _DeathsLogged(logging.Filter):
-    """Drops the scheduler's log line of a task whose workers died (it names the hashed task
-    key); `compute` reports the failure itself."""
+    """Drops the scheduler's log line of a task whose workers died.
+
+    The line names the hashed task key; `compute` reports the failure itself.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "workers died while trying to run it" not in record.getMessage()

@@ -44,12 +44,15 @@ def compare(got: np.ndarray, expected: np.ndarray) -> tuple[float, Disagreement 
     """Compare two computations of the same outputs, event by event.
 
     Args:
-        got: shape (N,), the outputs to check (e.g. ONNX, C++ or the released model's).
-        expected: shape (N,), the reference outputs (the native model's, or the saved ones).
+        got: shape [events], the outputs to check (e.g. ONNX, C++ or the released model's),
+            probabilities in [0, 1].
+        expected: shape [events], the reference outputs (the native model's, or the saved
+            ones).
 
     Returns:
-        (the largest absolute difference, None) when every event agrees within TOLERANCE;
-        otherwise (that difference, the Disagreement). A NaN output never agrees.
+        (the largest absolute difference, None) when every event agrees within TOLERANCE
+        (1e-5, see its comment for the source); otherwise (that difference, the
+        Disagreement). A NaN output never agrees.
 
     Raises:
         ValueError: the two have different shapes (a different number of events).

@@ -129,8 +129,8 @@ def load_card_config(root: Path | str = ".", require_text: bool = True) -> dict[
             reads only `inputs` and passes False.
 
     Returns:
-        {paragraph: text, "tags": [text], "datasets": [text], "inputs": {column: {unit,
-        description}}}.
+        {paragraph: text, "tags": [text], "datasets": [text], "inputs": {column: {"unit":
+        text ("" for none), "description": text}}}; texts stripped, a missing paragraph "".
 
     Raises:
         ConfigError: the file is missing or no YAML mapping, a key is unknown, or a field has

@@ -1,5 +1,8 @@
-"""`make evaluate`: metrics of the classifier on the test table (reports/metrics.json) and the
-ROC curve and score distributions (reports/figures)."""
+"""`make evaluate`: metrics of the classifier on the test table, and its figures.
+
+The metrics go to reports/metrics.json, the ROC curve and score distributions to
+reports/figures.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,23 @@ from .predict_model import read_predictions
 
 
 def evaluate(root: Path) -> dict[str, float]:
-    """Compute the metrics from reports/predictions.csv and draw the figures; return the metrics."""
+    """Compute the metrics from reports/predictions.csv and draw the figures.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        {"roc_auc": area under the ROC curve, "accuracy": fraction of events classified
+        right with the score cut at 0.5, "n_test": events}, as written to
+        reports/metrics.json.
+
+    Raises:
+        ConfigError: config/pipeline.yaml is missing or invalid.
+        FileNotFoundError: reports/predictions.csv is missing (run `make predict`).
+        PredictionsError: it is not the table `make predict` writes.
+        ValueError: the test table has events of one label only (no ROC AUC).
+        OSError: a file could not be written.
+    """
     layout = Layout(load_config(root))
     scores, labels = read_predictions(layout.predictions)
     metrics = {
@@ -36,7 +55,14 @@ def evaluate(root: Path) -> dict[str, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Run `make evaluate`: `evaluate` under the project's lock (`run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root`); default: those of the process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line.
+    """
     return run_step(evaluate, __doc__, argv)
 
 

@@ -48,31 +48,93 @@ class Estimator(Protocol):
         ...
 
     def fit(self, x: np.ndarray, y: np.ndarray, hyperparameters: dict[str, Any], seed: int) -> Any:
-        """Train a model on features `x` and labels `y` (0 or 1); return it."""
+        """Train a model.
+
+        Args:
+            x: the features, shape [events, features], in the units of the processed tables.
+            y: the 0/1 labels, shape [events].
+            hyperparameters: model.hyperparameters of config/pipeline.yaml (names in
+                HYPERPARAMETERS).
+            seed: the random seed; the same seed and data give the same model.
+
+        Returns:
+            The trained model, as `predict_proba`, `save` and `to_onnx` take it.
+        """
         ...
 
     def predict_proba(self, model: Any, x: np.ndarray) -> np.ndarray:
-        """Return the signal probability of each row of `x`."""
+        """The signal probability of each event.
+
+        Args:
+            model: the trained model.
+            x: the features, shape [events, features], in the units of the processed tables.
+
+        Returns:
+            The probability of label 1, float64 in [0, 1], shape [events].
+        """
         ...
 
     def save(self, model: Any, directory: Path) -> Path:
-        """Save `model` as MODEL_FILE in `directory` (through the atomic writer); return it."""
+        """Save a model as MODEL_FILE in `directory`, through the atomic writer (files.py).
+
+        Args:
+            model: the trained model.
+            directory: the model folder, models/<name>/.
+
+        Returns:
+            The file written.
+        """
         ...
 
     def load(self, directory: Path) -> Any:
-        """Load the model `save` wrote (FileNotFoundError or onnx_io.ModelFileError if not)."""
+        """Load the model `save` wrote.
+
+        Args:
+            directory: the model folder, models/<name>/.
+
+        Returns:
+            The trained model.
+
+        Raises:
+            FileNotFoundError: there is no model file.
+            ModelFileError: the file is damaged or holds no model of this kind
+                (onnx_io.unreadable makes the message).
+        """
         ...
 
     def to_onnx(self, model: Any, n_features: int) -> onnx.ModelProto:
-        """Convert `model` to ONNX: input `features`, output `signal_probability`."""
+        """Convert a model to ONNX.
+
+        Args:
+            model: the trained model.
+            n_features: the number of input columns.
+
+        Returns:
+            The ONNX model: input `features`, float32 [events, n_features]; output
+            `signal_probability`, float32 [events] (onnx_io.check verifies it).
+        """
         ...
 
     def preprocessing(self, model: Any) -> str:
-        """Describe the preprocessing a user of the exported model must apply, in one phrase."""
+        """Describe the preprocessing a user of the exported model must apply.
+
+        Args:
+            model: the trained model.
+
+        Returns:
+            One phrase, for the model card and the ONNX metadata.
+        """
         ...
 
     def input_preprocessing(self, model: Any) -> list[str]:
-        """What the model does to each input first, one line per input."""
+        """What the model does to each input first.
+
+        Args:
+            model: the trained model.
+
+        Returns:
+            One line per input column, in order.
+        """
         ...
 
 
@@ -84,12 +146,22 @@ FUNCTIONS = tuple(
 
 
 class EstimatorError(ValueError):
-    """models/estimator.py lacks a name of `Estimator` (a ValueError, so every step reports it
-    as one line)."""
+    """models/estimator.py lacks a name of `Estimator`.
+
+    A ValueError, so that every step reports it as one line.
+    """
 
 
 def missing(module: ModuleType) -> list[str]:
-    """The names of `Estimator` that `module` lacks, or defines but cannot call as a function."""
+    """The names of `Estimator` that a module lacks.
+
+    Args:
+        module: the imported models/estimator.py.
+
+    Returns:
+        The values it does not define, then the functions it does not define or cannot call,
+        in the order of `Estimator`.
+    """
     absent = [name for name in ATTRIBUTES if not hasattr(module, name)]
     return absent + [name for name in FUNCTIONS if not callable(getattr(module, name, None))]
 

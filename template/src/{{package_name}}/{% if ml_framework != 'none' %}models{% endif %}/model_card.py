@@ -65,8 +65,9 @@ def _read_json(path: Path, step: str) -> dict[str, Any]:
 
 
 def experiment_context(config: Config) -> dict[str, str] | None:
-    """The experiment the model's data come from: the `figures:` section of
-    config/pipeline.yaml (HEP projects), as the card writes it.
+    """The experiment the model's data come from, as the card writes it.
+
+    Read from the `figures:` section of config/pipeline.yaml (HEP projects).
 
     Returns:
         {"name", "status", "energy" ("13.6 TeV", or "900 GeV" below 1 TeV), "luminosity"
@@ -116,8 +117,11 @@ def _citation(root: Path) -> Record:
 
 
 def _datasets(texts: dict[str, Any], citation: Record) -> list[str]:
-    """The card's data sets: those of config/model_card.yaml, then the DOIs of the data
-    references of CITATION.cff; without any identifier yet, the first reference's title."""
+    """The card's data sets.
+
+    Those of config/model_card.yaml, then the DOIs of the data references of CITATION.cff;
+    without any identifier yet, the first reference's title.
+    """
     data_refs = [r for r in citation.raw.get("references") or [] if isinstance(r, dict)]
     datasets = list(texts["datasets"])
     datasets += [str(r["doi"]) for r in data_refs if r.get("doi") and str(r["doi"]) not in datasets]
@@ -247,8 +251,11 @@ def card_text(root: Path) -> str:
 
 
 def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
-    """A card may be replaced if it is absent, unchanged since it was generated, or already
-    the `text` about to be written (a run stopped between writing it and recording it)."""
+    """Whether the card may be replaced.
+
+    It may if it is absent, unchanged since it was generated, or already the `text` about to be
+    written (a run stopped between writing it and recording it).
+    """
     if not card.exists():
         return True
     current = card.read_text(encoding="utf-8")

@@ -47,12 +47,23 @@ class ModelInterfaceError(Exception):
 
 
 class ModelFileError(Exception):
-    """A model file (model.onnx, or the native model of the training library) cannot be read:
-    it is truncated or damaged, or it is not a model of the kind its name says."""
+    """A model file (model.onnx, or the native model of the training library) cannot be read.
+
+    It is truncated or damaged, or it is not a model of the kind its name says.
+    """
 
 
 def summary(message: str, limit: int = 160) -> str:
-    """A library's message on one line: its first sentence when it is long, at most `limit`."""
+    """A library's message on one line.
+
+    Args:
+        message: the message, possibly over several lines.
+        limit: the most characters returned.
+
+    Returns:
+        The message with its whitespace collapsed; its first sentence when it is longer than
+        `limit`; cut to `limit` characters (ending in '...') if still longer.
+    """
     text = " ".join(message.split())
     if len(text) > limit and ". " in text[:limit]:
         text = text[: text.index(". ") + 1]
@@ -84,6 +95,12 @@ def unreadable(path: Path, what: str, fix: str, error: BaseException | str) -> M
 def load(path: Path) -> onnx.ModelProto:
     """Read an .onnx file, refusing one that is damaged, truncated or no ONNX model at all.
 
+    Args:
+        path: the file, e.g. models/<name>/model.onnx.
+
+    Returns:
+        The model (ONNX protobuf), not yet checked (see `check`).
+
     Raises:
         FileNotFoundError: the file is missing (the message asks for `make export`).
         ModelFileError: the bytes are not an ONNX model (protobuf cannot parse them, or they
@@ -101,7 +118,18 @@ def load(path: Path) -> onnx.ModelProto:
 
 
 def signal_column(model: onnx.ModelProto, probabilities: str) -> onnx.ModelProto:
-    """Make column 1 (signal) of the [N, 2] output `probabilities` the only output, as [N]."""
+    """Make the signal column of a two-column probability output the model's only output.
+
+    A Gather node takes column 1 (signal) of `probabilities`, shape [events, 2], as
+    `signal_probability`, shape [events]; the default opset (ONNX_OPSET) is added if missing.
+
+    Args:
+        model: the converted model; it is changed in place.
+        probabilities: the name of its [events, 2] output (background, signal).
+
+    Returns:
+        `model`, with the one output OUTPUT_NAME (float32, shape [events]).
+    """
     graph = model.graph
     if not any(entry.domain in ("", "ai.onnx") for entry in model.opset_import):
         model.opset_import.append(helper.make_opsetid("", ONNX_OPSET))
@@ -118,7 +146,17 @@ def signal_column(model: onnx.ModelProto, probabilities: str) -> onnx.ModelProto
 
 
 def finalise(model: onnx.ModelProto, metadata: dict[str, Any], doc: str) -> onnx.ModelProto:
-    """Set the IR version, the documentation and the metadata_props (values as JSON or text)."""
+    """Set the IR version, the documentation and the metadata_props of an exported model.
+
+    Args:
+        model: the model; it is changed in place.
+        metadata: the metadata_props entries: a text value as it is, any other as JSON (keys
+            sorted); the previous entries are removed.
+        doc: the model's doc_string.
+
+    Returns:
+        `model`, with IR_VERSION (10, readable by onnxruntime 1.17 and newer).
+    """
     model.ir_version = IR_VERSION
     model.doc_string = doc
     del model.metadata_props[:]
@@ -130,6 +168,9 @@ def finalise(model: onnx.ModelProto, metadata: dict[str, Any], doc: str) -> onnx
 
 def check(model: onnx.ModelProto, n_features: int, source: Path | None = None) -> None:
     """Run onnx.checker (full check) and verify the input and output names, types and shapes.
+
+    The interface is the one described at the top of this module: input `features`, float32
+    [events, n_features]; output `signal_probability`, float32.
 
     Args:
         model: the model.
@@ -162,7 +203,18 @@ def check(model: onnx.ModelProto, n_features: int, source: Path | None = None) -
 
 
 def json_metadata(model: onnx.ModelProto, key: str) -> Any:
-    """Return the JSON value of one metadata_props entry; fail naming a missing or bad one."""
+    """The JSON value of one metadata_props entry of an exported model.
+
+    Args:
+        model: the model.
+        key: the entry, e.g. "inputs".
+
+    Returns:
+        The entry's value, parsed as JSON.
+
+    Raises:
+        ModelInterfaceError: the model has no such entry, or its value is not JSON.
+    """
     for entry in model.metadata_props:
         if entry.key == key:
             try:
@@ -175,13 +227,17 @@ def json_metadata(model: onnx.ModelProto, key: str) -> Any:
 def session(
     model: onnx.ModelProto | Path, source: Path | None = None
 ) -> onnxruntime.InferenceSession:
-    """Return an onnxruntime CPU session for a model or an .onnx file (read with `load`).
+    """An onnxruntime session on the CPU for a model or an .onnx file (read with `load`).
 
     Args:
         model: the model, or the file to read it from.
         source: the file a model in memory was read from, named in the message.
 
+    Returns:
+        The session, with the CPU execution provider only.
+
     Raises:
+        FileNotFoundError: the file is missing (see `load`).
         ModelFileError: the file cannot be read (see `load`).
         ModelInterfaceError: onnxruntime cannot load the model.
     """
@@ -200,7 +256,16 @@ def session(
 
 
 def run(model_session: onnxruntime.InferenceSession, x: np.ndarray) -> np.ndarray:
-    """Return the signal probability of each row of `x` (cast to float32) as float32."""
+    """Run the model on some events.
+
+    Args:
+        model_session: the session (`session`).
+        x: the inputs, shape [events, features], in the units of the processed tables; cast
+            to float32.
+
+    Returns:
+        The signal probability of each event, float32 in [0, 1], shape [events].
+    """
     features = np.ascontiguousarray(x, dtype=np.float32)
     (scores,) = model_session.run([OUTPUT_NAME], {INPUT_NAME: features})
     return np.asarray(scores, dtype=np.float32)

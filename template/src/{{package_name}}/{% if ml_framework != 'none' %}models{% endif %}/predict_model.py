@@ -1,5 +1,7 @@
-"""`make predict`: apply the trained classifier to the processed test table and write one score
-per event to reports/predictions.csv."""
+"""`make predict`: apply the trained classifier to the processed test table.
+
+One score per event is written to reports/predictions.csv.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ def read_predictions(path: Path) -> tuple[np.ndarray, np.ndarray]:
         path: reports/predictions.csv (`Layout.predictions`).
 
     Returns:
-        (scores, labels): shape (N,) float64 probabilities in [0, 1], and shape (N,) int64 0/1.
+        (scores, labels): float64 signal probabilities in [0, 1], shape [events], and int64
+        0/1 labels, shape [events].
 
     Raises:
         FileNotFoundError: the file is missing (run `make predict`).
@@ -59,7 +62,25 @@ def read_predictions(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def predict(root: Path) -> Path:
-    """Score the test table; return the predictions file."""
+    """Score the test table with the trained model.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        reports/predictions.csv: per event the signal probability (8 decimals) and the label.
+
+    Raises:
+        ConfigError: config/pipeline.yaml is missing or invalid.
+        TableError: the test table is not a table of numbers with 0/1 labels.
+        EstimatorError: models/estimator.py lacks a name of the interface.
+        FileNotFoundError: the trained model or its training record is missing.
+        ChecksumError: the test table is missing or changed since `make features`, or the
+            training record belongs to another model file.
+        ValueError: the training record is not one (`train_model.training_record`).
+        ModelFileError: the trained model cannot be read.
+        OSError: the predictions could not be written.
+    """
     layout = Layout(load_config(root))
     manifest.verify(layout.test_table, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
     x, y, _ = read_table(layout.test_table)
@@ -80,7 +101,14 @@ def predict(root: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Run `make predict`: `predict` under the project's lock (`run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root`); default: those of the process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line.
+    """
     return run_step(predict, __doc__, argv, (onnx_io.ModelFileError,))
 
 

@@ -34,7 +34,24 @@ def _write_csv(path: Path, table: np.ndarray, header: Sequence[str]) -> Path:
 def save(
     directory: Path, x: np.ndarray, names: Sequence[str], outputs: np.ndarray
 ) -> tuple[Path, Path]:
-    """Save the first N_ROWS inputs and their outputs; return the two files."""
+    """Save the first N_ROWS inputs and their outputs as the model's validation material.
+
+    The values are written with nine significant digits, which represent every float32 value
+    exactly.
+
+    Args:
+        directory: the model folder, models/<name>/.
+        x: the inputs, shape [events, features], in the units of the processed tables.
+        names: the input column names, one per column of `x`.
+        outputs: the model's output for each event of `x`, shape [events].
+
+    Returns:
+        (reference_inputs.csv, expected_outputs.csv) in `directory`/validation/.
+
+    Raises:
+        WriteError: the disk is full; the previous files are untouched.
+        OSError: any other failure to write.
+    """
     folder = directory / DIRECTORY
     n = min(N_ROWS, len(x))
     return (
@@ -54,7 +71,14 @@ def _read_csv(path: Path, ndmin: Literal[1, 2]) -> np.ndarray:
 
 
 def load(directory: Path) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Return (float32 inputs, input names, float32 expected outputs) saved by `save`.
+    """Read the validation material `save` wrote.
+
+    Args:
+        directory: the model folder, models/<name>/.
+
+    Returns:
+        (inputs, names, expected): the inputs as float32, shape [events, features]; the input
+        column names; the expected outputs as float32, shape [events].
 
     Raises:
         FileNotFoundError: a file is missing.

@@ -1,5 +1,6 @@
-"""`make train`: train the classifier on the processed training table and save it with its
-provenance (models/<name>/training.json).
+"""`make train`: the classifier trained on the processed training table, with its provenance.
+
+The provenance is models/<name>/training.json.
 
 The model is written first, then training.json, each complete or not at all. The record holds
 the sha256 of the model file, and every later step loads the two through `load_trained`, which

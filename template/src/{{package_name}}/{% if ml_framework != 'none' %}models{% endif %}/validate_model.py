@@ -18,7 +18,7 @@ import numpy as np
 from .. import project
 from ..config import load_config
 from ..data import manifest
-from ..layout import Layout
+from ..layout import CPP_BUILD_DIR, CPP_DIR, Layout
 from ..step import run_step
 from . import agreement, onnx_io, reference
 
@@ -34,12 +34,12 @@ def compare(scores: np.ndarray, expected: np.ndarray, what: str) -> float:
     """The largest difference of `scores` from the saved reference outputs.
 
     Args:
-        scores: shape (N,), the outputs of `what` on the reference inputs.
-        expected: shape (N,), the saved expected outputs.
+        scores: shape [events], the outputs of `what` on the reference inputs.
+        expected: shape [events], the saved expected outputs.
         what: the computation checked, for the message ("onnxruntime", "the C++ export").
 
     Returns:
-        The largest absolute difference (at most `agreement.TOLERANCE`).
+        The largest absolute difference (at most `agreement.TOLERANCE`, 1e-5).
 
     Raises:
         ValidationError: a different number of outputs, or an event differing by more than
@@ -61,8 +61,13 @@ def compare(scores: np.ndarray, expected: np.ndarray, what: str) -> float:
     return difference
 
 
-def _check_cpp_export(directory: Path, expected: np.ndarray) -> list[str]:
+def _check_cpp_export(root: Path, directory: Path, expected: np.ndarray) -> list[str]:
     """Compile and run a scikit-learn model's C++ export on the reference inputs, if it has one.
+
+    Args:
+        root: the project folder (its build/cpp keeps the compiled program).
+        directory: the model folder.
+        expected: the expected outputs of the reference inputs, shape [events].
 
     Returns:
         The line of the passed check, or [] without a C++ export.
@@ -72,7 +77,7 @@ def _check_cpp_export(directory: Path, expected: np.ndarray) -> list[str]:
     """
     if project.ML_FRAMEWORK != "scikit-learn":  # export_cpp.py is in scikit-learn projects only
         return []
-    from .export_cpp import CPP_DIR, CppError
+    from .export_cpp import CppError
     from .export_cpp import check as check_cpp
 
     cpp = directory / CPP_DIR
@@ -80,14 +85,38 @@ def _check_cpp_export(directory: Path, expected: np.ndarray) -> list[str]:
         return []
     inputs_csv = (directory / reference.DIRECTORY / reference.INPUTS_FILE).resolve()
     try:
-        worst = check_cpp(cpp, inputs_csv, expected.astype(np.float64))
+        worst = check_cpp(cpp, inputs_csv, expected.astype(np.float64), root / CPP_BUILD_DIR)
     except CppError as error:
         raise ValidationError(f"C++ export: {error}; {RELEASE_FIX}") from error
     return [f"the C++ export reproduces them too (max diff {worst:.2g})"]
 
 
 def validate(root: Path) -> list[str]:
-    """Run every check; return one line per passed check, raise on the first failure."""
+    """Validate the released model; stop at the first check that fails.
+
+    The checks: the released files against models/<name>/MANIFEST.sha256; onnx.checker and the
+    interface of model.onnx (`onnx_io.check`); the input names it records against the reference
+    inputs; onnxruntime on the reference inputs against the expected outputs, to
+    `agreement.TOLERANCE`; and a scikit-learn model's C++ export, where it has one.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        One line per passed check, e.g. "onnxruntime reproduces the 100 reference outputs".
+
+    Raises:
+        ConfigError: config/pipeline.yaml is missing or invalid.
+        FileNotFoundError: model.onnx or a validation file is missing (run `make export`).
+        ChecksumError: the manifest is missing, or a released file is unlisted, missing or
+            changed.
+        ValueError: a validation file is no table of numbers, or the two do not match.
+        ModelFileError: model.onnx cannot be read.
+        ModelInterfaceError: onnx.checker rejects the model, its interface differs, or its
+            input metadata is missing.
+        ValidationError: the inputs it records differ from the reference inputs', or an
+            output (onnxruntime or C++) differs from the expected one by more than 1e-5.
+    """
     layout = Layout(load_config(root))
     directory = layout.model_dir
     onnx_file = directory / onnx_io.ONNX_FILE
@@ -108,18 +137,32 @@ def validate(root: Path) -> list[str]:
     passed.append(f"onnx.checker accepts {onnx_file.name}; input '{onnx_io.INPUT_NAME}' {names}")
     worst = compare(onnx_io.run(onnx_io.session(model, onnx_file), x), expected, "onnxruntime")
     passed.append(f"onnxruntime reproduces the {len(expected)} reference outputs ({worst:.2g})")
-    passed += _check_cpp_export(directory, expected)
+    passed += _check_cpp_export(root, directory, expected)
     return passed
 
 
 def report(root: Path) -> None:
-    """Validate and print one `ok:` line per passed check."""
+    """Validate the released model and print one `ok:` line per passed check.
+
+    Args:
+        root: the project folder.
+
+    Raises:
+        ValidationError: a check fails; so do the other errors `validate` names.
+    """
     for line in validate(root):
         print(f"ok: {line}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Run `make validate-model`: `report` under the project's lock (`run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root`); default: those of the process.
+
+    Returns:
+        The exit code: 0 when every check passes, 1 after the failure printed as one line.
+    """
     errors = (onnx_io.ModelInterfaceError, onnx_io.ModelFileError, ValidationError)
     return run_step(report, __doc__, argv, errors, label="error: model validation failed")
 
