@@ -60,6 +60,16 @@ def _rule(
         report.error(CITATION, field, problem, fix)
 
 
+def _listed(data: dict[str, Any], key: str) -> list[Any]:
+    """The list `key` of CITATION.cff, or [] when it is absent or not a list.
+
+    The schema check reports a value of the wrong type (e.g. `keywords: 1`); the value checks
+    then have nothing to check there, rather than failing on it.
+    """
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     """Check each value of CITATION.cff against its rule."""
     _check_version(data, report)
@@ -73,7 +83,7 @@ def _check_citation_values(data: dict[str, Any], report: Report) -> None:
     for key in ("repository-code", "repository", "repository-artifact", "url"):
         _rule(report, key, data.get(key), rules.url_problem, FIX_CITATION)
     _rule(report, "title", data.get("title"), rules.printable_problem, FIX_CITATION)
-    for i, keyword in enumerate(data.get("keywords") or []):
+    for i, keyword in enumerate(_listed(data, "keywords")):
         _rule(report, f"keywords[{i}]", keyword, rules.printable_problem, FIX_CITATION)
     _check_author_values(data, report)
     _check_orcids_unique(data, report)
@@ -107,7 +117,7 @@ def _check_version(data: dict[str, Any], report: Report) -> None:
 
 def _check_author_values(data: dict[str, Any], report: Report) -> None:
     """Check the names, ORCID iD (as a URL), e-mail address and website of each author."""
-    for i, author in enumerate(data.get("authors") or []):
+    for i, author in enumerate(_listed(data, "authors")):
         if not isinstance(author, dict):
             continue
         for key in NAME_KEYS:
@@ -139,7 +149,7 @@ def _check_author_values(data: dict[str, Any], report: Report) -> None:
 
 def _check_identifier_values(data: dict[str, Any], report: Report) -> None:
     """Check the value of each ``identifiers`` entry of type doi or url."""
-    for i, ident in enumerate(data.get("identifiers") or []):
+    for i, ident in enumerate(_listed(data, "identifiers")):
         if isinstance(ident, dict) and ident.get("type") == "doi":
             _rule(
                 report,
@@ -160,7 +170,7 @@ def _check_identifier_values(data: dict[str, Any], report: Report) -> None:
 
 def _check_reference_values(data: dict[str, Any], report: Report) -> None:
     """Check the DOI, licence and URL of each reference."""
-    for i, ref in enumerate(data.get("references") or []):
+    for i, ref in enumerate(_listed(data, "references")):
         if not isinstance(ref, dict):
             continue
         _rule(report, f"references[{i}].doi", ref.get("doi"), rules.doi_problem, FIX_CITATION)
@@ -196,7 +206,7 @@ def unreadable_fix(name: str) -> str:
 def _check_orcids_unique(data: dict[str, Any], report: Report) -> None:
     """An ORCID iD identifies one person: two authors with the same iD are an error."""
     first: dict[str, int] = {}
-    for i, author in enumerate(data.get("authors") or []):
+    for i, author in enumerate(_listed(data, "authors")):
         orcid = author.get("orcid") if isinstance(author, dict) else None
         if not orcid or rules.orcid_problem(str(orcid)):
             continue
@@ -215,7 +225,7 @@ def _check_orcids_unique(data: dict[str, Any], report: Report) -> None:
 
 def _check_placeholders(data: dict[str, Any], report: Report) -> None:
     """Warn about values that are valid but must be replaced before publishing."""
-    for i, author in enumerate(data.get("authors") or []):
+    for i, author in enumerate(_listed(data, "authors")):
         if not isinstance(author, dict):
             continue
         name = (author.get("given-names"), author.get("family-names"))
@@ -262,7 +272,7 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
             "no repository address: the code cannot be found",
             'add repository-code: "https://..." once the repository is public',
         )
-    for i, ref in enumerate(data.get("references") or []):
+    for i, ref in enumerate(_listed(data, "references")):
         if isinstance(ref, dict) and ref.get("type") in ("data", "database") and not ref.get("doi"):
             report.warning(
                 CITATION,

@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     """The parser of the command line: its three commands and their options."""
-    parser = argparse.ArgumentParser(prog="python -m <package>.fair", description=__doc__)
+    parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
         "check-metadata",
