@@ -18,6 +18,8 @@ from .config import Config
 
 #: The lock every step holds while it runs (step.py), relative to the project folder.
 LOCK_FILE = Path(".pipeline.lock")
+#: What each step depended on when it last ran (pipeline.py), one JSON file a step.
+STAMP_DIR = Path(".pipeline")
 MANIFEST_NAME = "MANIFEST.sha256"
 #: Where downloads are staged until they are complete and verified (data/download.py).
 DOWNLOAD_DIR = ".download"
@@ -149,6 +151,7 @@ class Layout:
         Never raw or external data, never the model release in models/.
         """
         files = [
+            self.config.root / STAMP_DIR,
             self.train_table,
             self.test_table,
             self.processed_dir / MANIFEST_NAME,
@@ -171,7 +174,7 @@ class Layout:
     def output_folders(self) -> list[Path]:
         """Every folder a step writes into: where interrupted writes may have left temporaries."""
         folders = [self.raw_dir, self.processed_dir, self.figures_dir]
-        folders += [(self.config.root / FAIR_REPORT).parent]
+        folders += [(self.config.root / FAIR_REPORT).parent, self.config.root / STAMP_DIR]
         folders += self._ntuple_folders()
         if self.has_model:
             folders += [self.predictions.parent, self.model_dir, self.validation_dir]

@@ -85,8 +85,7 @@ def run_step(
         flags: {name: help} of boolean options `--name`, passed to `step` by keyword.
 
     Returns:
-        0 on success, 1 after printing `<label>: <message>` to stderr, 130 after Ctrl-C
-        (one line: the outputs are whole or absent, see files.py).
+        The exit code of `run_locked`.
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder")
@@ -94,14 +93,35 @@ def run_step(
         parser.add_argument(f"--{name.replace('_', '-')}", action="store_true", help=text)
     args = parser.parse_args(argv)
     options = {name: getattr(args, name) for name in flags or {}}
+    return run_locked(args.root, lambda: step(args.root, **options), errors, label)
+
+
+def run_locked(
+    root: Path,
+    work: Callable[[], object],
+    errors: tuple[type[Exception], ...] = (),
+    label: str = "error",
+) -> int:
+    """Run `work` under the project's lock, after removing what interrupted runs left.
+
+    Args:
+        root: the project folder.
+        work: the step, or steps (pipeline.py), to run.
+        errors: further exception types reported as one line instead of a traceback.
+        label: the start of that line.
+
+    Returns:
+        0 on success, 1 after printing `<label>: <message>` to stderr, 130 after Ctrl-C
+        (one line: the outputs are whole or absent, see files.py).
+    """
     try:
-        lock = locked(args.root)
+        lock = locked(root)
     except (BusyError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:
-        remove_leftovers(args.root)
-        step(args.root, **options)
+        remove_leftovers(root)
+        work()
     except (*EXPECTED, *errors) as error:
         print(f"{label}: {error}", file=sys.stderr)
         return 1

@@ -282,10 +282,14 @@ def make_dataset(root: Path, record: bool = False) -> Path:
     return raw
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = (DownloadError,)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     flags = {"record": "record an existing raw file that has no manifest entry (check it first)"}
-    return run_step(make_dataset, __doc__, argv, (DownloadError,), flags=flags)
+    return run_step(make_dataset, __doc__, argv, ERRORS, flags=flags)
 
 
 if __name__ == "__main__":

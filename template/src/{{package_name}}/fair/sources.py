@@ -180,6 +180,17 @@ def _load_json(text: str, name: str) -> Any:
         raise SourceError(name, "nests too deeply to be read as JSON") from error
 
 
+def _json_object(root: Path, name: str) -> dict[str, Any] | None:
+    """The JSON object of the file `name` below `root`, or None when the file is absent.
+
+    Raises:
+        SourceError: the file is unreadable, holds merge conflict markers, or is not a JSON
+            object.
+    """
+    text = _read_text(root, name)
+    return None if text is None else _mapping(_load_json(text, name), name)
+
+
 def _mapping(data: Any, name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SourceError(name, "must contain a mapping of fields at its top level")
@@ -250,10 +261,9 @@ def read_codemeta(root: Path) -> Record | None:
         SourceError: the file is unreadable, holds merge conflict markers, or is not a JSON
             object.
     """
-    text = _read_text(root, CODEMETA)
-    if text is None:
+    data = _json_object(root, CODEMETA)
+    if data is None:
         return None
-    data = _mapping(_load_json(text, CODEMETA), CODEMETA)
     return Record(file=CODEMETA, title=_str(data.get("name")), raw=data)
 
 
@@ -270,10 +280,9 @@ def read_zenodo(root: Path) -> Record | None:
         SourceError: the file is unreadable, holds merge conflict markers, or is not a JSON
             object.
     """
-    text = _read_text(root, ZENODO)
-    if text is None:
+    data = _json_object(root, ZENODO)
+    if data is None:
         return None
-    data = _mapping(_load_json(text, ZENODO), ZENODO)
     return Record(file=ZENODO, title=_str(data.get("title")), raw=data)
 
 
@@ -291,10 +300,9 @@ def read_rocrate(root: Path) -> Record | None:
     Raises:
         SourceError: unreadable, not JSON, no ``@graph`` list, or no root data set ``./``.
     """
-    text = _read_text(root, ROCRATE)
-    if text is None:
+    data = _json_object(root, ROCRATE)
+    if data is None:
         return None
-    data = _mapping(_load_json(text, ROCRATE), ROCRATE)
     graph = data.get("@graph")
     if not isinstance(graph, list):
         raise SourceError(ROCRATE, "has no '@graph' list of entities")

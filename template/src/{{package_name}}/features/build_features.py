@@ -112,9 +112,13 @@ def build_features(root: Path) -> tuple[Path, Path]:
     return paths
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = (ClusterError,)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(build_features, __doc__, argv, (ClusterError,))
+    return run_step(build_features, __doc__, argv, ERRORS)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,10 @@ def evaluate(root: Path) -> dict[str, float]:
     return metrics
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `make evaluate`: `evaluate` under the project's lock (`run_step`).
 
@@ -63,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit code: 0 on success, 1 after an error printed as one line.
     """
-    return run_step(evaluate, __doc__, argv)
+    return run_step(evaluate, __doc__, argv, ERRORS)
 
 
 if __name__ == "__main__":

@@ -147,10 +147,17 @@ def export(root: Path) -> Path:
     return onnx_file
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = (
+    ExportError,
+    onnx_io.ModelInterfaceError,
+    onnx_io.ModelFileError,
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    errors = (ExportError, onnx_io.ModelInterfaceError, onnx_io.ModelFileError)
-    return run_step(export, __doc__, argv, errors)
+    return run_step(export, __doc__, argv, ERRORS)
 
 
 if __name__ == "__main__":

@@ -293,9 +293,13 @@ def write_model_card(root: Path) -> Path:
     return card
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = (CardError, onnx_io.ModelFileError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(write_model_card, __doc__, argv, (CardError, onnx_io.ModelFileError))
+    return run_step(write_model_card, __doc__, argv, ERRORS)
 
 
 if __name__ == "__main__":

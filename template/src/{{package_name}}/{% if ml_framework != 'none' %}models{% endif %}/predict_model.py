@@ -100,6 +100,10 @@ def predict(root: Path) -> Path:
     return out
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = (onnx_io.ModelFileError,)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `make predict`: `predict` under the project's lock (`run_step`).
 
@@ -109,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit code: 0 on success, 1 after an error printed as one line.
     """
-    return run_step(predict, __doc__, argv, (onnx_io.ModelFileError,))
+    return run_step(predict, __doc__, argv, ERRORS)
 
 
 if __name__ == "__main__":

@@ -113,9 +113,13 @@ def train(root: Path) -> Path:
     return directory
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
-    return run_step(train, __doc__, argv)
+    return run_step(train, __doc__, argv, ERRORS)
 
 
 if __name__ == "__main__":

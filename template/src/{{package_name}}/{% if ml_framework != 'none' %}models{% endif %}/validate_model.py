@@ -154,6 +154,14 @@ def report(root: Path) -> None:
         print(f"ok: {line}")
 
 
+#: The failures of this step reported as one line (here and by pipeline.py).
+ERRORS: tuple[type[Exception], ...] = (
+    onnx_io.ModelInterfaceError,
+    onnx_io.ModelFileError,
+    ValidationError,
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `make validate-model`: `report` under the project's lock (`run_step`).
 
@@ -163,8 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit code: 0 when every check passes, 1 after the failure printed as one line.
     """
-    errors = (onnx_io.ModelInterfaceError, onnx_io.ModelFileError, ValidationError)
-    return run_step(report, __doc__, argv, errors, label="error: model validation failed")
+    return run_step(report, __doc__, argv, ERRORS, label="error: model validation failed")
 
 
 if __name__ == "__main__":
