@@ -71,3 +71,15 @@ def test_the_api_page_documents_every_area_from_the_docstrings(tmp_path: Path) -
     assert "persistent identifier" in code_identifier and "F1:" in code_identifier
     # Re-exported names are documented once, where they are defined.
     assert f'id="{PACKAGE}.fair.Report"' not in page
+    # Written as in the source: a command keeps its `--`, a reaction its `-->` (no smart quotes).
+    assert "INITIAL --> FINAL" in html.unescape(page) and "<cite>" not in page
+    # A module of the user's own appears without editing docs/api.md, on the next build.
+    (project / "src" / PACKAGE / "analysis.py").write_text(
+        '"""My own helpers."""\n\n\ndef double(x: float) -> float:\n'
+        '    """Return twice `x`.\n\n    Args:\n        x: a number.\n\n'
+        '    Returns:\n        2 x.\n    """\n    return 2 * x\n',
+        encoding="utf-8",
+    )
+    run(["make", "docs", f"PYTHON={python}"], cwd=project, env=env)
+    page = (html_dir / "api.html").read_text(encoding="utf-8")
+    assert "Your modules" in page and "Return twice" in entry(page, "analysis.double")

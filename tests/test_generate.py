@@ -284,8 +284,15 @@ def test_notebook_has_no_outputs(default_project: Path) -> None:
 @pytest.mark.parametrize("domain", MATRIX["domain"])
 @pytest.mark.parametrize("framework", MATRIX["ml_framework"])
 def test_generated_code_passes_ruff(tmp_path: Path, domain: str, framework: str) -> None:
-    """Every domain x ml_framework renders different Python: each passes ruff as generated."""
-    project = generate(tmp_path / "p", domain=domain, ml_framework=framework, skip_tasks=True)
+    """Every domain x ml_framework renders different Python: each passes ruff as generated, with
+    the longest package name allowed (50 characters), which the import lines must fit."""
+    project = generate(
+        tmp_path / "p",
+        domain=domain,
+        ml_framework=framework,
+        package_name="a" * 49 + "z",
+        skip_tasks=True,
+    )
     ruff = Path(sys.executable).with_name("ruff")
     run([str(ruff), "check", "--no-cache", "src", "tests"], cwd=project)
     run([str(ruff), "format", "--check", "--no-cache", "src", "tests"], cwd=project)

@@ -93,6 +93,7 @@ BAD = [
     ("package_name", "class", "Python keyword", "class_analysis"),
     ("package_name", "json", "shadow the standard-library module", "json_analysis"),
     ("package_name", "My-Pkg", "not a valid Python package name", "higgs_bdt"),
+    ("package_name", "a" * 51, "at most 50", "fits in 100 columns"),
     ("project_slug", "My Analysis", "not a valid slug", "higgs-bdt-analysis"),
     ("version", "1.0.0-foo.bar", "not a PEP 440 version", "1.0.0rc1"),
     ("version", "latest", "not a PEP 440 version", "0.1.0"),

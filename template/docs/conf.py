@@ -38,7 +38,14 @@ html_theme = "alabaster"
 # The API page (api.md): autodoc imports each module from src/ (on the path since _citation)
 # and documents what has a docstring; napoleon reads the Google style (Args, Returns, Raises)
 # that ruff's pydocstyle rules enforce (pyproject.toml).
-autodoc_default_options = {"members": True, "member-order": "bysource", "ignore-module-all": True}
+autodoc_default_options = {
+    "members": True,
+    "member-order": "bysource",
+    "ignore-module-all": True,
+}
+# `name` in a docstring is code, as in the source; commands keep their `--` and straight quotes.
+default_role = "code"
+smartquotes = False
 autodoc_typehints = "description"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -57,6 +64,33 @@ def _add_figures(app: Sphinx, docname: str, source: list[str]) -> None:
     for figure in figures:
         title = figure.stem.replace("_", " ").capitalize()
         source[0] += f"\n## {title}\n\n![{title}](../reports/figures/{figure.name})\n"
+
+
+def _add_own_modules(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Append to docs/api.md every module of the package it does not list yet.
+
+    A module you add to src/<package>/ is documented without editing api.md; list it in one of
+    the page's sections to give it its place.
+    """
+    if docname != "api":
+        return
+    package = next((ROOT / "src").glob("*/fair/cff.py")).parent.parent
+    modules = []
+    for path in sorted(package.rglob("*.py")):  # modules, not packages (`__init__.py`)
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        name = ".".join(parts)
+        if f"automodule:: {name}\n" not in source[0] and not parts[-1].startswith("_"):
+            modules.append(name)
+    if modules:
+        directives = "".join(f".. automodule:: {name}\n" for name in modules)
+        source[0] += "\n## Your modules\n\n```{eval-rst}\n" + directives + "```\n"
+
+
+def _always_read_api(
+    app: Sphinx, env: object, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Read docs/api.md on every build: the package's modules may have changed, not the page."""
+    return ["api"]
 
 
 def _sentences(
@@ -81,10 +115,12 @@ def _sentences(
 
 
 def setup(app: Sphinx) -> None:
-    """Register this configuration's own steps: the figures page, and docstrings as sentences.
+    """Register this configuration's own steps: figures, API modules, docstrings as sentences.
 
     Args:
         app: the Sphinx application building the documentation.
     """
     app.connect("source-read", _add_figures)
+    app.connect("source-read", _add_own_modules)
+    app.connect("env-get-outdated", _always_read_api)
     app.connect("autodoc-process-docstring", _sentences, priority=400)  # before napoleon (500)

@@ -513,8 +513,9 @@ class Config:
         """
         if self.model is None:
             raise ConfigError(
-                f"{CONFIG_FILE}: model: is missing, and this step needs the model. Fix: add the "
-                "section `model:` with `name:` and `dir:` (as in the template's pipeline.yaml)"
+                f"{CONFIG_FILE}: model: is missing, and the model steps need it. Fix: add the "
+                "section at the end of the file: `model:`, then the indented lines "
+                "`  name: classifier` and `  dir: models/classifier`"
             )
         return self.model
 
@@ -632,6 +633,7 @@ def _load_mapping(path: Path) -> dict[str, Any]:
         ConfigError: the file is missing, too large, not valid YAML (or a key is written twice,
             or it holds too many aliases), or not a mapping.
     """
+    restore = f"git checkout -- {Path(*path.parts[-2:]).as_posix()}"  # config/<name>.yaml
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
@@ -641,11 +643,14 @@ def _load_mapping(path: Path) -> dict[str, Any]:
             )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as error:
-        raise ConfigError(f"{path} is missing: restore it from git") from error
+        raise ConfigError(
+            f"{path} is missing. Fix: restore it from git ({restore}), or from the template: "
+            "copier update --trust brings back a deleted settings file"
+        ) from error
     except IsADirectoryError as error:
         raise ConfigError(
             f"{path}: is a folder, not the settings file. Fix: move the folder away and "
-            f"restore the file from git (git checkout -- {path.name})"
+            f"restore the file from git ({restore})"
         ) from error
     except UnicodeDecodeError as error:
         raise ConfigError(
@@ -666,13 +671,19 @@ def _load_mapping(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path}: must contain a mapping of sections (name: value, one a line), not "
             f"{'nothing' if data is None else type(data).__name__}. Fix: restore it from git "
-            f"(git checkout -- {path.name}) and edit the values there"
+            f"({restore}) and edit the values there"
         )
     return data
 
 
 def load_config(root: Path | str = ".") -> Config:
     """Read and check config/pipeline.yaml below `root`.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The configuration in typed sections, its paths resolved against `root`.
 
     Raises:
         ConfigError: the file is missing, not valid YAML, or a key or value is wrong (`check`).
@@ -684,5 +695,15 @@ def load_config(root: Path | str = ".") -> Config:
 
 
 def load_model_card_config(root: Path | str = ".") -> dict[str, Any]:
-    """Read config/model_card.yaml below `root`: the text of the model card."""
+    """Read config/model_card.yaml below `root`: the text of the model card.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The mapping as written (models/card_config.py checks its fields).
+
+    Raises:
+        ConfigError: the file is missing, not valid YAML, or not a mapping.
+    """
     return _load_mapping(Path(root) / MODEL_CARD_FILE)

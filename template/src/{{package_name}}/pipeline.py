@@ -415,6 +415,12 @@ class Stamps:
             return path.resolve().as_posix()
 
 
+def section_digest(config: Config, section: str) -> str:
+    """The sha256 of one section of config/pipeline.yaml as read (comments and order aside)."""
+    text = json.dumps(config.raw.get(section), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def inputs_of(step: Step, config: Config, stamps: Stamps) -> dict[str, str | None]:
     """What `step` depends on now, each by a digest.
 
@@ -429,8 +435,7 @@ def inputs_of(step: Step, config: Config, stamps: Stamps) -> dict[str, str | Non
     """
     found: dict[str, str | None] = {}
     for section in step.sections:
-        text = json.dumps(config.raw.get(section), sort_keys=True, default=str)
-        found[f"config:{section}"] = hashlib.sha256(text.encode()).hexdigest()
+        found[f"config:{section}"] = section_digest(config, section)
     package_files = code_files([module for module, _ in step.calls])
     package_files += [PACKAGE_DIR / name for name in step.resources]
     for path in package_files:
@@ -492,6 +497,29 @@ def _call(step: Step, root: Path, options: dict[str, bool]) -> None:
             raise StepFailed(f"{step.label}{error}") from error
 
 
+def _check_before_any_step(planned: list[Step], config: Config, stamps: Stamps) -> None:
+    """Refuse settings that a later step would refuse, before the first step runs.
+
+    The `model:` section, where a model step is planned; the names of `model.hyperparameters`
+    (checked by the estimator, so only when they changed since training, as importing the
+    library takes a while).
+
+    Raises:
+        ConfigError: the setting is missing or wrong.
+    """
+    names = {step.name for step in planned}
+    if names - {"data", "features"}:
+        config.model_section()
+    train = steps().get("train")
+    if train is None or train.name not in names:
+        return
+    stamp = stamps.read(train) or {}
+    if (stamp.get("inputs") or {}).get("config:model") == section_digest(config, "model"):
+        return
+    trainer = importlib.import_module(f"{PACKAGE}.models.train_model")
+    trainer.check_hyperparameters(config.model_section().hyperparameters)
+
+
 def run(root: Path, names: Sequence[str], force: bool = False, record: bool = False) -> list[str]:
     """Run the steps `names` need, each only when its inputs changed.
 
@@ -516,8 +544,10 @@ def run(root: Path, names: Sequence[str], force: bool = False, record: bool = Fa
     table = targets()
     asked = [step for name in names for step in table[name]]
     stamps = Stamps(root)
+    planned = plan(asked)
+    _check_before_any_step(planned, config, stamps)
     ran, current = [], []
-    for step in plan(asked):
+    for step in planned:
         stamp = stamps.read(step)
         now = inputs_of(step, config, stamps)
         reason = why(step, stamp, now, stamps, layout)

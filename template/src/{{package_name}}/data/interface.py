@@ -8,12 +8,14 @@ the features check that synthetic.py defines them (`generator`) before they use 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, cast
 
 import numpy as np
 
-from .schema import Feature
+from .schema import LABEL, Feature
 
 
 class Generator(Protocol):
@@ -48,6 +50,16 @@ class GeneratorError(ValueError):
     """
 
 
+def _shown(path: str | None) -> str:
+    """A file of the package as messages name it: relative to the working folder if inside."""
+    if path is None:
+        return "data/synthetic.py"
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
+
+
 def generator() -> Generator:
     """Import data/synthetic.py and return it as a `Generator` if it defines every name.
 
@@ -55,24 +67,91 @@ def generator() -> Generator:
         The module, typed as the interface.
 
     Raises:
-        GeneratorError: FEATURES is missing or not a sequence of features with name, unit and
-            description, or generate is missing or not a function.
+        GeneratorError: synthetic.py cannot be imported; FEATURES is missing, empty, not a
+            sequence of features with name, unit and description, or names a column twice or
+            'label'; or generate is missing or not a function.
     """
-    module = importlib.import_module(f"{__package__}.synthetic")
-    features = getattr(module, "FEATURES", None)
-    absent = []
-    if not isinstance(features, Sequence) or not all(
-        all(isinstance(getattr(f, key, None), str) for key in ("name", "unit", "description"))
-        for f in features
-    ):
-        absent.append("FEATURES (a tuple of data.schema.Feature)")
-    if not callable(getattr(module, "generate", None)):
-        absent.append("generate(n_events, signal_fraction, seed)")
-    if absent:
+    name = f"{__package__}.synthetic"
+    try:
+        module = importlib.import_module(name)
+    except Exception as error:  # a syntax error or failed import in the user's own file
+        spec = importlib.util.find_spec(name)
+        where = _shown(spec.origin if spec else None)
+        line = f", line {error.lineno}" if isinstance(error, SyntaxError) else ""
         raise GeneratorError(
-            f"{module.__file__}: lacks {' and '.join(absent)}, which the data steps use. Fix: "
-            "define them as the Generator interface in data/interface.py describes (the "
-            "template's synthetic.py comes back if you delete it, commit and run "
-            "`copier update --trust`)"
+            f"{where}{line}: cannot be imported ({type(error).__name__}: {error}). Fix: correct "
+            "it there, or restore the template's version from git"
+        ) from error
+    where = _shown(getattr(module, "__file__", None))
+    features = getattr(module, "FEATURES", None)
+    problems = []
+    if features is None:
+        problems.append("lacks FEATURES (a tuple of data.schema.Feature)")
+    elif _feature_problem(features):
+        problems.append(f"FEATURES {_feature_problem(features)}")
+    if not callable(getattr(module, "generate", None)):
+        problems.append("lacks generate(n_events, signal_fraction, seed)")
+    if problems:
+        raise GeneratorError(
+            f"{where}: {' and '.join(problems)}, which the data steps use. Fix: define them as "
+            "the Generator interface in data/interface.py describes (the template's "
+            "synthetic.py comes back if you delete it, commit and run `copier update --trust`)"
         )
     return cast(Generator, module)
+
+
+def _feature_problem(features: object) -> str | None:
+    """Why FEATURES cannot name the columns of a table (None when it can)."""
+    if not isinstance(features, Sequence) or isinstance(features, str) or not features:
+        return "is not a non-empty tuple of data.schema.Feature"
+    keys = ("name", "unit", "description")
+    if not all(all(isinstance(getattr(f, key, None), str) for key in keys) for f in features):
+        return "is not a tuple of data.schema.Feature (each with a name, unit and description)"
+    names = [f.name for f in features]
+    if LABEL in names or len(set(names)) != len(names) or not all(n.strip() for n in names):
+        return f"names a column twice, leaves one unnamed, or names one '{LABEL}' (the label's)"
+    return None
+
+
+def generated(
+    toy: Generator, n_events: int, signal_fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Call `toy.generate` and check what it returns before anything is written.
+
+    Args:
+        toy: the checked generator (`generator`).
+        n_events: how many events.
+        signal_fraction: the fraction labelled 1, in (0, 1).
+        seed: the seed.
+
+    Returns:
+        (features [n_events, len(FEATURES)] as float64, labels [n_events] of 0 or 1 as int64).
+
+    Raises:
+        GeneratorError: generate fails with an ordinary error, or returns anything else: the
+            message names data/synthetic.py and what it returned.
+    """
+    where = _shown(getattr(toy, "__file__", None))
+    try:
+        x, y = toy.generate(n_events, signal_fraction, seed)
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y)
+    except (TypeError, ValueError, ArithmeticError, IndexError) as error:
+        raise GeneratorError(
+            f"{where}: generate({n_events}, {signal_fraction:g}, {seed}) failed ({error}). "
+            "Fix: return (features, labels) as data/interface.py describes"
+        ) from error
+    expected = (n_events, len(toy.FEATURES))
+    problem = None
+    if x.shape != expected:
+        problem = f"features of shape {x.shape}, not {expected} (events, FEATURES)"
+    elif y.shape != (n_events,):
+        problem = f"labels of shape {y.shape}, not ({n_events},)"
+    elif not np.isin(y, (0, 1)).all():
+        problem = "labels other than 0 and 1"
+    if problem:
+        raise GeneratorError(
+            f"{where}: generate returned {problem}; nothing was written. Fix: return "
+            "(features, labels) as data/interface.py describes"
+        )
+    return x, y.astype(np.int64)

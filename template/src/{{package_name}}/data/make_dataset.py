@@ -31,7 +31,7 @@ from ..layout import RAW_REWRITE, RECORD_HINT
 from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
-from .interface import generator
+from .interface import generated, generator
 from .table import (
     FORMATS,
     TableError,
@@ -69,7 +69,7 @@ def _synthetic(config: Config, path: Path) -> np.ndarray:
     """Write the seeded toy data set of `config` to `path`; return its labels."""
     n_events, fraction = _synthetic_size(config)
     toy = generator()
-    x, y = toy.generate(n_events, fraction, config.seed)
+    x, y = generated(toy, n_events, fraction, config.seed)
     write_table(path, x, y, [f.name for f in toy.FEATURES])
     return y
 
@@ -180,7 +180,8 @@ def _still_configured(config: Config, raw: Path, digest: str) -> None:
         print(
             f"note: {raw} is not the toy data set {CONFIG_FILE} describes (data.source: "
             "synthetic); it is used as recorded. If it should be the toy data set (n_events, "
-            f"signal_fraction or seed changed since it was written): {aside}",
+            "signal_fraction, seed or data/synthetic.py changed since it was written): "
+            f"{aside}",
             file=sys.stderr,
         )
 

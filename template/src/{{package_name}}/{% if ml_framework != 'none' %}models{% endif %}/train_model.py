@@ -10,13 +10,14 @@ describe a new model.
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..config import ConfigError, load_config
+from ..config import CONFIG_FILE, ConfigError, load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_text
@@ -76,6 +77,26 @@ def load_trained(directory: Path) -> tuple[Any, dict[str, Any]]:
     return estimator.load(directory), record
 
 
+def check_hyperparameters(hyperparameters: dict[str, Any]) -> None:
+    """Check that every setting of `model.hyperparameters` is one the estimator takes.
+
+    Args:
+        hyperparameters: the section as config/pipeline.yaml gives it.
+
+    Raises:
+        ConfigError: the first unknown name, with the nearest known one or the known ones.
+    """
+    known = sorted(estimator.HYPERPARAMETERS)
+    for name in sorted(set(hyperparameters) - estimator.HYPERPARAMETERS):
+        near = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        fix = f"rename it {near[0]}" if near else f"remove it; known: {', '.join(known)}"
+        raise ConfigError(
+            f"{CONFIG_FILE}: model.hyperparameters.{name}: is not a setting of "
+            f"{estimator.LIBRARY}{hint}. Fix: {fix}"
+        )
+
+
 def train(root: Path) -> Path:
     """Train, save the model and its training record; return the model folder."""
     interface.check(estimator)
@@ -85,17 +106,14 @@ def train(root: Path) -> Path:
     digest = manifest.verify(train_file, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
     x, y, names = read_table(train_file)
     hyperparameters = dict(config.model_section().hyperparameters)
-    unknown = sorted(set(hyperparameters) - estimator.HYPERPARAMETERS)
-    if unknown:
-        raise ConfigError(
-            f"config/pipeline.yaml: model.hyperparameters: {', '.join(unknown)} "
-            f"{'is' if len(unknown) == 1 else 'are'} not a setting of {estimator.LIBRARY}; "
-            f"known: {', '.join(sorted(estimator.HYPERPARAMETERS))}"
-        )
+    check_hyperparameters(hyperparameters)
     try:
         model = estimator.fit(x, y, hyperparameters, config.seed)
-    except TypeError as error:  # an unknown or misspelt hyperparameter
-        raise ConfigError(f"config/pipeline.yaml: model.hyperparameters: {error}") from error
+    except TypeError as error:  # a value the library refuses (scikit-learn: also a ValueError)
+        raise ConfigError(
+            f"{CONFIG_FILE}: model.hyperparameters: {error} Fix: write a value "
+            f"{estimator.LIBRARY} accepts there (its documentation lists them)"
+        ) from error
     directory = layout.model_dir
     model_file = estimator.save(model, directory)
     record = {

@@ -136,7 +136,9 @@ def validate(root: Path) -> list[str]:
         )
     passed.append(f"onnx.checker accepts {onnx_file.name}; input '{onnx_io.INPUT_NAME}' {names}")
     worst = compare(onnx_io.run(onnx_io.session(model, onnx_file), x), expected, "onnxruntime")
-    passed.append(f"onnxruntime reproduces the {len(expected)} reference outputs ({worst:.2g})")
+    passed.append(
+        f"onnxruntime reproduces the {len(expected)} reference outputs (max diff {worst:.2g})"
+    )
     passed += _check_cpp_export(root, directory, expected)
     return passed
 
