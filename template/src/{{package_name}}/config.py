@@ -508,6 +508,9 @@ class Config:
     def model_section(self) -> ModelSection:
         """The `model:` section, for a step that needs the model.
 
+        Returns:
+            The section, as `model` holds it.
+
         Raises:
             ConfigError: the file has no `model:` section (a project without a model).
         """
@@ -521,6 +524,9 @@ class Config:
 
     def sha256(self) -> str:
         """The sha256 of the configuration file, recorded with the outputs.
+
+        Returns:
+            The hex digest of config/pipeline.yaml below `root`, as it is on disk now.
 
         Raises:
             OSError: the file cannot be read.

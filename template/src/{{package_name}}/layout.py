@@ -94,7 +94,14 @@ class Layout:
         return self.config.reports.figures_dir
 
     def figure(self, name: str) -> Path:
-        """A figure the pipeline draws, e.g. `figure(FEATURE_FIGURE)`."""
+        """A figure the pipeline draws, e.g. `figure(FEATURE_FIGURE)`.
+
+        Args:
+            name: the figure's file name, e.g. "feature_distributions.png".
+
+        Returns:
+            Its path in `figures_dir`.
+        """
         return self.figures_dir / name
 
     @property
@@ -118,7 +125,15 @@ class Layout:
         return self.model_dir / VALIDATION_DIR
 
     def release(self) -> list[Path]:
-        """The files `make export` releases; each must be listed in the model's manifest."""
+        """The files `make export` releases; each must be listed in the model's manifest.
+
+        Returns:
+            The ONNX model and the three validation files, then the C++ program's files when
+            the release has a cpp/ folder.
+
+        Raises:
+            ConfigError: config/pipeline.yaml has no `model:` section.
+        """
         files = [
             self.model_dir / ONNX_FILE,
             self.validation_dir / REFERENCE_INPUTS,
@@ -149,6 +164,11 @@ class Layout:
         """What `make clean` removes: the outputs the pipeline rebuilds, by name.
 
         Never raw or external data, never the model release in models/.
+
+        Returns:
+            Files and folders (.pipeline/, build/cpp/, hepdata/submission/), present or not:
+            those of the features step and reports/fair.json, and in a project with a model
+            the evaluation's outputs and the HEPData submission too.
         """
         files = [
             self.config.root / STAMP_DIR,
@@ -172,7 +192,11 @@ class Layout:
         return files
 
     def output_folders(self) -> list[Path]:
-        """Every folder a step writes into: where interrupted writes may have left temporaries."""
+        """Every folder a step writes into: where interrupted writes may have left temporaries.
+
+        Returns:
+            The folders, sorted, each once, present or not.
+        """
         folders = [self.raw_dir, self.processed_dir, self.figures_dir]
         folders += [(self.config.root / FAIR_REPORT).parent, self.config.root / STAMP_DIR]
         folders += self._ntuple_folders()

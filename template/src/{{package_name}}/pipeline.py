@@ -136,7 +136,15 @@ def steps() -> dict[str, Step]:
         name -> step; the model steps only where the project has a model (`ml_framework`), the
         HEPData submission only in high-energy physics.
     """
-    found = [
+    found = _data_steps()
+    if project.ML_FRAMEWORK != "none":
+        found += _model_steps()
+    return {step.name: step for step in found}
+
+
+def _data_steps() -> list[Step]:
+    """The steps of every project: the raw data, and the features."""
+    return [
         Step(
             "data",
             (("data.make_dataset", "make_dataset"),),
@@ -155,12 +163,14 @@ def steps() -> dict[str, Step]:
             ],
         ),
     ]
-    if project.ML_FRAMEWORK == "none":
-        return {step.name: step for step in found}
+
+
+def _model_steps() -> list[Step]:
+    """The steps of a project with a model: training to release."""
     export = [("models.export_onnx", "export")]
     if project.ML_FRAMEWORK == "scikit-learn":
         export.append(("models.export_cpp", "export_cpp"))
-    found += [
+    found = [
         Step(
             "train",
             (("models.train_model", "train"),),
@@ -238,7 +248,7 @@ def steps() -> dict[str, Step]:
                 files=(CITATION,),
             )
         )
-    return {step.name: step for step in found}
+    return found
 
 
 def targets() -> dict[str, tuple[str, ...]]:
@@ -367,11 +377,29 @@ class Stamps:
     known: dict[str, list[Any]] = field(default_factory=dict)
 
     def path(self, step: Step) -> Path:
-        """The stamp file of `step`: .pipeline/<name>.json."""
+        """The stamp file of `step`: .pipeline/<name>.json.
+
+        Args:
+            step: the step.
+
+        Returns:
+            The file's path below `root`, present or not.
+        """
         return self.root / STAMP_DIR / f"{step.name}.json"
 
     def read(self, step: Step) -> dict[str, Any] | None:
-        """The stamp of `step`, or None without a readable one (the step then runs)."""
+        """The stamp of `step`, or None without a readable one (the step then runs).
+
+        The size, modification time and digest it records of each output go into `known`,
+        unless `known` has that file already.
+
+        Args:
+            step: the step.
+
+        Returns:
+            The stamp as `write` wrote it ("step", "inputs", "outputs"); None when the file is
+            missing, unreadable, not JSON or not a JSON object.
+        """
         try:
             stamp = json.loads(self.path(step).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -386,6 +414,12 @@ class Stamps:
         """The sha256 of a file of the project, or None when it is missing.
 
         A file whose size and modification time are those recorded is not read again.
+
+        Args:
+            path: the file, inside the project folder or not.
+
+        Returns:
+            The hex digest (recorded in `known`), or None when the file is missing.
         """
         name = self._name(path)
         try:
@@ -400,7 +434,18 @@ class Stamps:
         return digest
 
     def write(self, step: Step, inputs: dict[str, str | None], outputs: list[Path]) -> None:
-        """Record that `step` succeeded with `inputs`, having written `outputs`."""
+        """Record that `step` succeeded with `inputs`, having written `outputs`.
+
+        Args:
+            step: the step that succeeded.
+            inputs: what it depended on, as `inputs_of` gives it.
+            outputs: the files it writes; those present are recorded with their size,
+                modification time (ns) and sha256, those missing are left out.
+
+        Raises:
+            WriteError: the disk, the quota or the file-size limit is full.
+            OSError: any other failure to write the stamp file.
+        """
         written = {}
         for path in outputs:
             if self.digest(path) is not None:
@@ -416,7 +461,15 @@ class Stamps:
 
 
 def section_digest(config: Config, section: str) -> str:
-    """The sha256 of one section of config/pipeline.yaml as read (comments and order aside)."""
+    """The sha256 of one section of config/pipeline.yaml as read (comments and order aside).
+
+    Args:
+        config: the checked configuration; its `raw` mapping is hashed.
+        section: the top-level key, e.g. "model" or "seed".
+
+    Returns:
+        The hex digest of the section as sorted JSON (a missing section hashes as null).
+    """
     text = json.dumps(config.raw.get(section), sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

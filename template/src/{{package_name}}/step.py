@@ -38,6 +38,15 @@ def remove_leftovers(root: Path) -> list[Path]:
     """Remove the temporary files interrupted runs left in the output folders; return them.
 
     Call it only while holding the project's lock (`locked`).
+
+    Args:
+        root: the project folder; its config/pipeline.yaml says where the outputs are.
+
+    Returns:
+        The temporary files removed (also listed in one printed line), [] if none.
+
+    Raises:
+        ConfigError: config/pipeline.yaml is missing or wrong.
     """
     layout = Layout(load_config(root))
     removed = files.remove_stale(layout.output_folders())
@@ -50,6 +59,12 @@ def remove_leftovers(root: Path) -> list[Path]:
 
 def locked(root: Path) -> FileLock:
     """The project's lock, acquired without waiting.
+
+    Args:
+        root: the project folder, where the lock file .pipeline.lock is.
+
+    Returns:
+        The lock, held; release it (`release()`) when the step ends.
 
     Raises:
         BusyError: another step of the project holds it.

@@ -11,11 +11,14 @@ import importlib
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
 from .schema import LABEL, Feature
+
+if TYPE_CHECKING:  # imported at run time by `generator`; named here for readers of the imports
+    from . import synthetic  # noqa: F401  (pipeline.py: the data steps depend on this file)
 
 
 class Generator(Protocol):

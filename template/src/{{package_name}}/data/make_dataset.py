@@ -126,6 +126,9 @@ SOURCES_FILE = "SOURCES.tsv"
 def recorded_source(raw: Path) -> str | None:
     """The address `raw` was downloaded from, as recorded in data/raw/SOURCES.tsv.
 
+    Args:
+        raw: the raw file; SOURCES.tsv is read from its folder.
+
     Returns:
         The address, or None when it has no line (made by the generator, recorded by hand, or
         by an older version).
@@ -141,7 +144,13 @@ def recorded_source(raw: Path) -> str | None:
 
 
 def record_source(raw: Path, source: str) -> None:
-    """Record (or replace) the address `raw` was downloaded from in data/raw/SOURCES.tsv."""
+    """Record (or replace) the address `raw` was downloaded from in data/raw/SOURCES.tsv.
+
+    Args:
+        raw: the downloaded raw file; SOURCES.tsv is written in its folder, the other files'
+            lines kept.
+        source: the address it was downloaded from (`data.source`).
+    """
     path = raw.parent / SOURCES_FILE
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     kept = [line for line in lines if line.partition("\t")[0] != raw.name]
@@ -191,6 +200,15 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
 
     A file without an entry is recorded if it is proven (`proven`), or whatever its entry says
     if `record` is set (the user checked it).
+
+    Args:
+        config: the checked configuration.
+        raw: the raw file, present.
+        record: record the file whether or not it has an entry or is proven (`--record`: the
+            user checked it); it is still read whole as a table first.
+
+    Returns:
+        The sha256 of the file, hex: verified against its entry, or the one just recorded.
 
     Raises:
         ChecksumError: the file differs from its entry, or has none and is not proven.
@@ -255,6 +273,9 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         root: the project folder.
         record: record an existing raw file without a manifest entry (the user checked it).
 
+    Returns:
+        The raw file: data.raw_file, or the first of the files listed in `data.ntuples`.
+
     Raises:
         ConfigError: config/pipeline.yaml is wrong (config.py), or the source and raw_file differ
             in format.
@@ -288,7 +309,17 @@ ERRORS: tuple[type[Exception], ...] = (DownloadError,)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Command-line entry point; returns the exit code.
+
+    Runs `make_dataset` under the project's lock (`step.run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root DIR`, `--record`); default: those of the
+            process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line, 130 after Ctrl-C.
+    """
     flags = {"record": "record an existing raw file that has no manifest entry (check it first)"}
     return run_step(make_dataset, __doc__, argv, ERRORS, flags=flags)
 

@@ -40,12 +40,26 @@ class Partition:
 
 
 def partition_size(config: Config) -> int:
-    """Rows (or entries) per partition: `dask.partition_size`."""
+    """Rows (or entries) per partition: `dask.partition_size`.
+
+    Args:
+        config: the checked configuration.
+
+    Returns:
+        The number of rows of a raw table (or entries of a ROOT tree) a partition should have.
+    """
     return config.dask.partition_size
 
 
 def ntuple_samples(config: Config) -> list[Sample]:
     """The ROOT samples of `data.ntuples` (data/samples.py); [] if it is not set.
+
+    Args:
+        config: the checked configuration.
+
+    Returns:
+        The samples in the order of the setting, their file patterns resolved; [] when
+        `data.ntuples` is not set (the raw input is then `data.raw_file`).
 
     Raises:
         ConfigError: the setting is wrong, or set in a project of another domain than
@@ -64,7 +78,17 @@ def ntuple_samples(config: Config) -> list[Sample]:
 
 
 def raw_files(config: Config) -> list[Path]:
-    """The raw files the features are built from (each checked against its manifest)."""
+    """The raw files the features are built from (each checked against its manifest).
+
+    Args:
+        config: the checked configuration.
+
+    Returns:
+        The files of every sample of `data.ntuples` in order, or else [data.raw_file].
+
+    Raises:
+        ConfigError: `data.ntuples` is wrong (`ntuple_samples`).
+    """
     samples = ntuple_samples(config)
     if samples:
         return [path for sample in samples for path in sample.files]
@@ -72,7 +96,21 @@ def raw_files(config: Config) -> list[Path]:
 
 
 def plan(config: Config) -> list[Partition]:
-    """Cut every raw input into partitions of `dask.partition_size` rows (or entries)."""
+    """Cut every raw input into partitions of `dask.partition_size` rows (or entries).
+
+    Args:
+        config: the checked configuration.
+
+    Returns:
+        The partitions in file order, each with the absolute path of its file: entry ranges of
+        each sample file's tree (with the sample's label), or else parts of data.raw_file
+        (byte ranges of a CSV table, row ranges of a Parquet one; `table.parts`).
+
+    Raises:
+        ConfigError: `data.ntuples` is wrong (`ntuple_samples`).
+        FileNotFoundError: the raw table is missing.
+        TableError: the raw table is not the table its name says, or its header is wrong.
+    """
     size = partition_size(config)
     samples = ntuple_samples(config)
     if samples:
@@ -101,12 +139,37 @@ def _visible(path: str) -> Path:
 
 
 def checksum(path: str) -> str:
-    """The sha256 of one input file (on a Dask worker, so that big inputs hash in parallel)."""
+    """The sha256 of one input file (on a Dask worker, so that big inputs hash in parallel).
+
+    Args:
+        path: the file's absolute path, as `Partition.path` gives it.
+
+    Returns:
+        The hex digest of the file's bytes.
+
+    Raises:
+        FileNotFoundError: the worker cannot see the file (it is not on a shared file system).
+    """
     return manifest.sha256_of(_visible(path))
 
 
 def load(partition: Partition) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read one partition (on a Dask worker); return (features, labels, feature names)."""
+    """Read one partition (on a Dask worker); return (features, labels, feature names).
+
+    Args:
+        partition: the part of a raw file to read, as `plan` cut it.
+
+    Returns:
+        (features, labels, names): the features as float64, shape [events, features], in the
+        units of their columns; the 0/1 labels as int64, shape [events] (a ROOT sample's events
+        all get the sample's label); the feature names in column order.
+
+    Raises:
+        FileNotFoundError: the worker cannot see the file (it is not on a shared file system).
+        TableError: the raw table's header is wrong, a cell is not a number or a label not 0
+            or 1.
+        ValueError: a ROOT file is not one, or lacks the tree or a branch (data/ntuple.py).
+    """
     _visible(partition.path)
     if partition.tree is not None and partition.label is not None:
         from .samples import read

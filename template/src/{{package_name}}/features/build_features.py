@@ -33,6 +33,16 @@ def stratified_split(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (train indices, test indices) with the class balance of `y` in both parts.
 
+    Args:
+        y: the labels, shape [events].
+        test_fraction: the fraction of each label's events that goes to the test part,
+            between 0 and 1 exclusive (`features.test_fraction`); at least one event of each
+            label is held out (`held_out`).
+        seed: the seed of the shuffle; the same seed and labels give the same split.
+
+    Returns:
+        (train, test): the indices into `y` of each part, sorted; together every index once.
+
     Raises:
         ValueError: `test_fraction` is not between 0 and 1.
     """
@@ -58,6 +68,15 @@ def _reading(part: partitions.Partition) -> str:
 
 def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths.
+
+    Also records the two tables in data/processed/MANIFEST and draws the figure of the feature
+    distributions. Events with a missing or infinite feature are dropped.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        (train table, test table), the paths as the configuration names them.
 
     Raises:
         FileNotFoundError: a raw input is missing.
@@ -117,7 +136,16 @@ ERRORS: tuple[type[Exception], ...] = (ClusterError,)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Command-line entry point; returns the exit code.
+
+    Runs `build_features` under the project's lock (`step.run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root DIR`); default: those of the process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line, 130 after Ctrl-C.
+    """
     return run_step(build_features, __doc__, argv, ERRORS)
 
 

@@ -65,7 +65,13 @@ def _guarded(function: Callable[..., Any], item: Any) -> Any:
 
 
 def scheduler_address() -> tuple[str, str, str] | None:
-    """(address, where it is set, how to drop it) of an existing scheduler, if one is set."""
+    """(address, where it is set, how to drop it) of an existing scheduler, if one is set.
+
+    Returns:
+        The scheduler's address, where it is set (DASK_SCHEDULER_ADDRESS or Dask's
+        configuration) and what to do to use a local cluster instead, for messages; None when
+        no scheduler is set (the step starts a local cluster).
+    """
     address = dask.config.get("scheduler-address", None)
     if not address:
         return None
@@ -79,7 +85,12 @@ def scheduler_address() -> tuple[str, str, str] | None:
 
 
 def code_digest() -> str:
-    """The sha256 of this package's Python files as installed where it runs (on a worker too)."""
+    """The sha256 of this package's Python files as installed where it runs (on a worker too).
+
+    Returns:
+        The hex digest of the bytes of every .py file of the package, in sorted path order;
+        "missing" where the package cannot be found.
+    """
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
         return "missing"
@@ -130,7 +141,21 @@ def _ctrl_c_for_this_process_only() -> Iterator[None]:
 
 @contextmanager
 def dask_client(config: Config) -> Iterator[Client]:
-    """A client of the configured cluster, closed (and a local cluster stopped) on exit."""
+    """A client of the configured cluster, closed (and a local cluster stopped) on exit.
+
+    Args:
+        config: the checked configuration: `dask.n_workers` for a local cluster,
+            `dask.worker_timeout` (seconds) to wait for a worker of an existing one.
+
+    Yields:
+        The client, connected: to the scheduler of `scheduler_address`, with at least one
+        worker that runs this package's code as it is here; or else to a new local cluster.
+
+    Raises:
+        OSError: the configured scheduler cannot be reached, has no worker within
+            `dask.worker_timeout`, or has a worker that cannot import this package or runs
+            other code of it.
+    """
     existing = scheduler_address()
     if existing is None:
         with _ctrl_c_for_this_process_only():
@@ -175,7 +200,16 @@ def dask_client(config: Config) -> Iterator[Client]:
 
 
 def describe(client: Client, futures: Sequence[Future]) -> str:
-    """Where the tasks ran: the scheduler and the number of results per worker."""
+    """Where the tasks ran: the scheduler and the number of results per worker.
+
+    Args:
+        client: the client the tasks ran through.
+        futures: the futures of the tasks, before they are released.
+
+    Returns:
+        One line for the step's output: the number of partitions, the kind of cluster, the
+        scheduler's address and, per worker, the results it holds.
+    """
     held = client.who_has(futures)
     per_worker = Counter(worker for workers in held.values() for worker in workers[:1])
     kind = "a local Dask cluster" if scheduler_address() is None else "the Dask cluster"
@@ -201,7 +235,16 @@ def _memory(client: Client) -> str:
 
 
 def killed(client: Client, config: Config, task: str) -> ClusterError:
-    """The error of a task whose workers died: what ran, the likely cause, the fix."""
+    """The error of a task whose workers died: what ran, the likely cause, the fix.
+
+    Args:
+        client: the client of the cluster (for the workers' memory limits).
+        config: the checked configuration (its dask settings are named in the fix).
+        task: what the task did, e.g. 'reading rows 0-1000 of x.csv'.
+
+    Returns:
+        The error to raise (it is not raised here).
+    """
     failures = int(dask.config.get("distributed.scheduler.allowed-failures", 3)) + 1
     local = scheduler_address() is None
     n_workers = config.dask.n_workers
@@ -251,6 +294,10 @@ def compute(
         function: an importable function of this package, run on the workers.
         items: its arguments, one task each.
         describe_item: what a task does, for a message (e.g. 'reading rows 0-1000 of x.csv').
+
+    Returns:
+        (results, futures): the result of each item, in the order of `items`, and the futures
+        that hold them on the workers (for `describe`; drop them to free the workers' copies).
 
     Raises:
         ClusterError: a task's workers died (KilledWorker).

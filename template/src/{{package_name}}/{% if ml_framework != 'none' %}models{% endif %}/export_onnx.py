@@ -96,7 +96,27 @@ def _metadata(
 
 
 def export(root: Path) -> Path:
-    """Export, check and save the model and its validation material; return the ONNX file."""
+    """Export, check and save the model and its validation material; return the ONNX file.
+
+    Writes models/<name>/model.onnx, the reference inputs and expected outputs (validation/),
+    the record of the check (validation/export_check.json), and records them in the model's
+    manifest; nothing is written unless onnx.checker accepts the export and it agrees with the
+    native model on every test event.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The ONNX file, models/<name>/model.onnx.
+
+    Raises:
+        ExportError: the test table's columns are not those the model was trained on, or the
+            export disagrees with the native model by more than `agreement.TOLERANCE`.
+        ConfigError: config/pipeline.yaml has no `model:` section or is wrong, or an input is
+            described nowhere (config/model_card.yaml).
+        ChecksumError: the test table differs from its manifest entry.
+        ModelInterfaceError: onnx.checker rejects the export, or its interface differs.
+    """
     config = load_config(root)
     layout = Layout(config)
     directory = layout.model_dir
@@ -156,7 +176,16 @@ ERRORS: tuple[type[Exception], ...] = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Command-line entry point; returns the exit code.
+
+    Runs `export` under the project's lock (`step.run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root DIR`); default: those of the process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line, 130 after Ctrl-C.
+    """
     return run_step(export, __doc__, argv, ERRORS)
 
 

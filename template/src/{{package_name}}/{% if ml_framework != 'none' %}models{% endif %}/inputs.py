@@ -19,6 +19,14 @@ from .card_config import INPUT_EXAMPLE, load_card_config
 def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
     """Return one description per input column, in order; fail naming any undocumented one.
 
+    Args:
+        root: the project folder (its config/model_card.yaml `inputs:` override).
+        names: the model's input columns, in order.
+
+    Returns:
+        One `Feature` (name, unit, description) per name, in order: from config/model_card.yaml
+        where it describes the column, else from FEATURES of data/synthetic.py.
+
     Raises:
         ConfigError: config/model_card.yaml is wrong (see card_config), describes an input the
             model has not (a typo would silently leave a column undescribed), or a column is

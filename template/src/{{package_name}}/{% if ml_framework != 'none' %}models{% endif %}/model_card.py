@@ -69,6 +69,9 @@ def experiment_context(config: Config) -> dict[str, str] | None:
 
     Read from the `figures:` section of config/pipeline.yaml (HEP projects).
 
+    Args:
+        config: the checked configuration.
+
     Returns:
         {"name", "status", "energy" ("13.6 TeV", or "900 GeV" below 1 TeV), "luminosity"
         (fb^-1), "tag" (the name as a Hugging Face tag, e.g. "atlas")}, texts empty when not
@@ -268,7 +271,24 @@ def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
 
 
 def write_model_card(root: Path) -> Path:
-    """Write MODEL_CARD.md and its figures into the model folder; return the card."""
+    """Write MODEL_CARD.md and its figures into the model folder; return the card.
+
+    The figures of reports/figures that exist are copied to models/<name>/figures/; the card
+    and the copies are recorded in the model's manifest.
+
+    Args:
+        root: the project folder, after `make export`.
+
+    Returns:
+        The card, models/<name>/MODEL_CARD.md.
+
+    Raises:
+        CardError: the card was edited by hand since it was written (it is kept), or
+            CITATION.cff lacks what the card needs.
+        ConfigError: config/pipeline.yaml or config/model_card.yaml is wrong.
+        FileNotFoundError: an output of an earlier step is missing (the message names the step).
+        ModelFileError: the released model cannot be read.
+    """
     config = load_config(root)
     directory = Layout(config).model_dir
     card = directory / MODEL_CARD
@@ -298,7 +318,16 @@ ERRORS: tuple[type[Exception], ...] = (CardError, onnx_io.ModelFileError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Command-line entry point; returns the exit code.
+
+    Runs `write_model_card` under the project's lock (`step.run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root DIR`); default: those of the process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line, 130 after Ctrl-C.
+    """
     return run_step(write_model_card, __doc__, argv, ERRORS)
 
 

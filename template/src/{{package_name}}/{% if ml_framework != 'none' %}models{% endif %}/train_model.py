@@ -30,6 +30,15 @@ from . import estimator, interface
 def training_record(directory: Path) -> dict[str, Any]:
     """Return models/<name>/training.json, checked to describe the model file beside it.
 
+    A record older than the model checksum cannot be checked: a warning says so.
+
+    Args:
+        directory: the model folder, models/<name>/.
+
+    Returns:
+        The record as written by `train`: model file and its sha256, library, features,
+        hyperparameters, seed, number of training events and provenance.
+
     Raises:
         FileNotFoundError: the model or its record is missing.
         ChecksumError: the record belongs to another model file.
@@ -71,6 +80,19 @@ def load_trained(directory: Path) -> tuple[Any, dict[str, Any]]:
     """Load the trained model and its record, checked to belong together (`training_record`).
 
     The start of every step that uses the trained model: estimator.py is checked first.
+
+    Args:
+        directory: the model folder, models/<name>/.
+
+    Returns:
+        (model, record): the model as estimator.load returns it, and its training record.
+
+    Raises:
+        EstimatorError: models/estimator.py lacks a name of the Estimator interface.
+        FileNotFoundError: the model or its record is missing.
+        ChecksumError: the record belongs to another model file.
+        ValueError: the record is not a training record.
+        ModelFileError: the model file is damaged or holds no model of this kind.
     """
     interface.check(estimator)
     record = training_record(directory)
@@ -98,7 +120,20 @@ def check_hyperparameters(hyperparameters: dict[str, Any]) -> None:
 
 
 def train(root: Path) -> Path:
-    """Train, save the model and its training record; return the model folder."""
+    """Train, save the model and its training record; return the model folder.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The model folder (`model.dir`), holding the model file and training.json.
+
+    Raises:
+        EstimatorError: models/estimator.py lacks a name of the Estimator interface.
+        ConfigError: config/pipeline.yaml is wrong or has no `model:` section, a
+            hyperparameter is unknown, or the library refuses a value (a TypeError of `fit`).
+        ChecksumError: the training table differs from its manifest entry.
+    """
     interface.check(estimator)
     config = load_config(root)
     layout = Layout(config)
@@ -136,7 +171,16 @@ ERRORS: tuple[type[Exception], ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit code."""
+    """Command-line entry point; returns the exit code.
+
+    Runs `train` under the project's lock (`step.run_step`).
+
+    Args:
+        argv: the command-line arguments (`--root DIR`); default: those of the process.
+
+    Returns:
+        The exit code: 0 on success, 1 after an error printed as one line, 130 after Ctrl-C.
+    """
     return run_step(train, __doc__, argv, ERRORS)
 
 
