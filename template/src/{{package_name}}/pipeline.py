@@ -166,11 +166,13 @@ def _data_steps() -> list[Step]:
 
 
 def _model_steps() -> list[Step]:
-    """The steps of a project with a model: training to release."""
-    export = [("models.export_onnx", "export")]
-    if project.ML_FRAMEWORK == "scikit-learn":
-        export.append(("models.export_cpp", "export_cpp"))
-    found = [
+    """The steps of a project with a model: training, then the release."""
+    return _training_steps() + _release_steps()
+
+
+def _training_steps() -> list[Step]:
+    """Train, predict on the test set, evaluate."""
+    return [
         Step(
             "train",
             (("models.train_model", "train"),),
@@ -195,6 +197,15 @@ def _model_steps() -> list[Step]:
             reads=lambda layout: [layout.predictions],
             outputs=lambda layout: [layout.metrics, *_figures(layout)[1:]],
         ),
+    ]
+
+
+def _release_steps() -> list[Step]:
+    """Export, validate, write the model card (and, in HEP, the HEPData submission)."""
+    export = [("models.export_onnx", "export")]
+    if project.ML_FRAMEWORK == "scikit-learn":
+        export.append(("models.export_cpp", "export_cpp"))
+    found = [
         Step(
             "export",
             tuple(export),
