@@ -53,7 +53,7 @@ from .layout import (
     TRAINING_RECORD,
     Layout,
 )
-from .step import run_locked
+from .step import EXPECTED, run_locked
 
 #: The package these steps belong to, and its folder.
 PACKAGE = str(__package__)
@@ -76,8 +76,9 @@ class Step:
         files: further files of the project it reads (relative to the project folder).
         resources: files of the package it reads (relative to the package folder).
         label: how its failure starts (`step.run_locked`).
-        check: a check of earlier outputs, run whenever its own target is asked for (`make
-            validate-model`); within `make all` only when its inputs changed.
+        check: a check of earlier outputs: asked for by its own target (`make validate-model`)
+            it runs every time, alone, on the outputs as they are; within `make all` it runs
+            after the steps it checks, when its inputs changed.
     """
 
     name: str
@@ -551,10 +552,20 @@ class StepFailed(Exception):
 
 
 def _call(step: Step, root: Path, options: dict[str, bool]) -> None:
-    """Run the functions of `step`; its expected errors become `StepFailed` (one line)."""
+    """Run the functions of `step`; its expected errors become `StepFailed` (one line).
+
+    Args:
+        step: the step.
+        root: the project folder.
+        options: keyword arguments of its functions (`record` for the data step).
+
+    Raises:
+        StepFailed: an expected error of the step (`step.EXPECTED` and the module's `ERRORS`),
+            its message after the step's label.
+    """
     for module_name, function in step.calls:
         module = importlib.import_module(f"{PACKAGE}.{module_name}")
-        errors: tuple[type[Exception], ...] = getattr(module, "ERRORS", ())
+        errors: tuple[type[Exception], ...] = (*EXPECTED, *getattr(module, "ERRORS", ()))
         try:
             getattr(module, function)(root, **options)
         except errors as error:
@@ -608,7 +619,12 @@ def run(root: Path, names: Sequence[str], force: bool = False, record: bool = Fa
     table = targets()
     asked = [step for name in names for step in table[name]]
     stamps = Stamps(root)
-    planned = plan(asked)
+    # A check asked for by name checks the outputs as they are: the steps before it do not run
+    # (they would write the release again, and hide the very change the check is to find).
+    known = steps()
+    alone = [name for name in names if name in known and known[name].check]
+    planned = plan([name for name in asked if name not in alone])
+    planned += [known[name] for name in alone if known[name] not in planned]
     _check_before_any_step(planned, config, stamps)
     ran, current = [], []
     for step in planned:
