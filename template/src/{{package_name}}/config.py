@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -521,6 +522,32 @@ class Config:
                 "`  name: classifier` and `  dir: models/classifier`"
             )
         return self.model
+
+    def path(self, section: str, key: str) -> Path:
+        """A path of the file by section and key, for code written before the typed sections.
+
+        Deprecated: read the attribute instead (`config.data.raw_file`); your notebooks and
+        code from before may still call this.
+
+        Args:
+            section: the section, e.g. "data".
+            key: the key, e.g. "raw_file".
+
+        Returns:
+            The path, resolved against the project folder.
+
+        Raises:
+            ConfigError: the section has no such key.
+        """
+        warnings.warn(
+            f"Config.path({section!r}, {key!r}) is deprecated: read config.{section}.{key}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        value = (self.raw.get(section) or {}).get(key)
+        if not isinstance(value, str):
+            raise ConfigError(f"{CONFIG_FILE}: {section}.{key}: is not a path of the file")
+        return self.root / value
 
     def sha256(self) -> str:
         """The sha256 of the configuration file, recorded with the outputs.

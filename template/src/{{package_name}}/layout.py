@@ -199,6 +199,7 @@ class Layout:
         """
         folders = [self.raw_dir, self.processed_dir, self.figures_dir]
         folders += [(self.config.root / FAIR_REPORT).parent, self.config.root / STAMP_DIR]
+        folders += [self.config.root / CPP_BUILD_DIR]
         folders += self._ntuple_folders()
         if self.has_model:
             folders += [self.predictions.parent, self.model_dir, self.validation_dir]
