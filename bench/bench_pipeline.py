@@ -12,7 +12,7 @@ onnxruntime score the same 10,000 events, each timed as the median of repeated c
 Targets (issue 4): `make all` under 30 s for scikit-learn and under 60 s for pytorch on a
 2-core machine; ONNX throughput at least the native model's on a 10k-row batch. Issue 17: a
 `make all` with nothing changed under 1.5 s; the default `make all` 3x faster than 25 s (shown,
-with the ratio). Exits 1 when a target is missed, after printing the whole table.
+with the ratio); the default model's ONNX at least 1.5x the native model's speed. Exits 1 when a target is missed, after printing the whole table.
 Usage: python bench/bench_pipeline.py [--frameworks scikit-learn pytorch xgboost] [--runs 3]
 """
 
@@ -38,6 +38,9 @@ TARGETS = {"scikit-learn": 30.0, "pytorch": 60.0}
 #: Issue 17: a `make all` with nothing changed; the default `make all` recorded before it (s).
 NO_CHANGE_TARGET = 1.5
 RECORDED_DEFAULT = 25.0
+#: Issue 17: ONNX throughput over the native model's, at least: 1.5 for the default model
+#: (scikit-learn's trees), 1.0 for every other framework.
+ONNX_TARGETS = {"scikit-learn": 1.5}
 #: The step modules as the Makefile ran them before pipeline.py, one process each (export_cpp in
 #: scikit-learn projects only).
 STEP_MODULES = [
@@ -205,17 +208,21 @@ def main() -> int:
             else f"< {target:.0f} s: " + ("met" if median < target else "MISSED")
         )
         ratio = speed["native_ms"] / speed["onnx_ms"]
+        onnx_target = ONNX_TARGETS.get(framework, 1.0)
         if target is not None and median >= target:
             missed.append(f"{framework}: make all {median:.1f} s, target < {target:.0f} s")
-        if ratio < 1:
-            missed.append(f"{framework}: ONNX throughput {ratio:.2f} of the native model's")
+        if ratio < onnx_target:
+            missed.append(
+                f"{framework}: ONNX throughput {ratio:.2f} of the native model's, target "
+                f">= {onnx_target:g}"
+            )
         rows.append(
             f"| {framework} | {median:.1f} s ({min(times):.1f}-{max(times):.1f}) | {verdict}"
             f" | {speed['native_ms']:.2f} ms | {speed['onnx_ms']:.2f} ms | "
-            f"{ratio:.2f}: {'met' if ratio >= 1 else 'MISSED'} |"
+            f"{ratio:.2f} (>= {onnx_target:g}): {'met' if ratio >= onnx_target else 'MISSED'} |"
         )
     print(f"`make all` (median of {args.runs} fresh runs) and inference on 10,000 events:\n")
-    print("| framework | make all | target | native | onnxruntime | ONNX speed / native (>= 1) |")
+    print("| framework | make all | target | native | onnxruntime | ONNX speed / native |")
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))
     print(

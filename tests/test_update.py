@@ -222,70 +222,136 @@ def test_changing_answers_adds_files_and_removes_none(template_repo: Path, tmp_p
     assert answers["ci"] == "both" and answers["include_docker"] is True
 
 
-#: The scikit-learn hyperparameters of config/pipeline.yaml before 0.2.0.
+#: The scikit-learn hyperparameters of config/pipeline.yaml in 0.2.0 (GradientBoosting), as a
+#: user tuned them.
 OLD_HYPERPARAMETERS = """\
-  # sklearn.ensemble.HistGradientBoostingClassifier
+  # sklearn.ensemble.GradientBoostingClassifier (always with init="zero", for the C++ export)
   hyperparameters:
-    max_iter: 200
-    learning_rate: 0.1
-    max_leaf_nodes: 31
-    early_stopping: false"""
+    n_estimators: 300  # tuned
+    max_depth: 3
+    learning_rate: 0.1"""
+
+
+MIGRATION = TEMPLATE / "hooks" / "migrations" / "v0_3_0_hist_gradient_boosting.py"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # A CRLF file keeps its line ends, the added line included.
+        (
+            "model:\r\n  hyperparameters:\r\n    n_estimators: 10\r\nreports: {}\r\n",
+            (
+                "model:\r\n  hyperparameters:\r\n    max_iter: 10\r\n    early_stopping: false\r\n"
+                "reports: {}\r\n"
+            ),
+        ),
+        # The last line of a file without its line end.
+        (
+            "model:\n  hyperparameters:\n    n_estimators: 10",
+            "model:\n  hyperparameters:\n    max_iter: 10\n    early_stopping: false\n",
+        ),
+        # n_iter_no_change stopped GradientBoosting early: HistGradientBoosting is told to.
+        (
+            "model:\n  hyperparameters:\n    n_estimators: 10\n    n_iter_no_change: 5\n",
+            (
+                "model:\n  hyperparameters:\n    max_iter: 10\n    n_iter_no_change: 5\n"
+                "    early_stopping: true\n"
+            ),
+        ),
+        # Before 0.2.0 the settings were HistGradientBoosting's already: nothing changes.
+        (
+            (
+                "model:\n  # sklearn.ensemble.HistGradientBoostingClassifier\n  hyperparameters:\n"
+                "    max_iter: 200\n    max_leaf_nodes: 31\n    early_stopping: false\n"
+            ),
+            None,
+        ),
+    ],
+)
+def test_the_migration_keeps_every_other_byte(
+    before: str, after: str | None, tmp_path: Path
+) -> None:
+    """The 0.3.0 migration on the shapes a user's config/pipeline.yaml takes; a second run
+    changes nothing (it runs on every update)."""
+    path = tmp_path / "pipeline.yaml"
+    path.write_bytes(before.encode())
+    run([sys.executable, str(MIGRATION), "--config", str(path)], cwd=tmp_path)
+    assert path.read_bytes().decode() == (before if after is None else after)
+    once = path.read_bytes()
+    output = run([sys.executable, str(MIGRATION), "--config", str(path)], cwd=tmp_path)
+    assert path.read_bytes() == once and output == ""
+
+
+def test_the_migration_names_settings_the_new_model_lacks(tmp_path: Path) -> None:
+    """A GradientBoosting setting with no HistGradientBoosting counterpart is kept and named."""
+    path = tmp_path / "pipeline.yaml"
+    path.write_text("model:\n  hyperparameters:\n    n_estimators: 10\n    subsample: 0.5\n")
+    proc = attempt([sys.executable, str(MIGRATION), "--config", str(path)], cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "HistGradientBoostingClassifier has no subsample: remove or replace" in proc.stderr
+    assert "subsample: 0.5" in path.read_text()
 
 
 @pytest.mark.full
 def test_migration_renames_hyperparameters_once_from_the_old_version(
     template_repo: Path, tmp_path: Path
 ) -> None:
-    """The 0.2.0 migration renames the old settings on the update from a version that had them,
-    and changes nothing on later updates; no tag is needed (a clone of main has none)."""
+    """The 0.3.0 migration renames 0.2.0's settings on the update from that version, the model
+    trains with them, and later updates change nothing; no tag is needed (a clone of main has
+    none)."""
     repo = template_repo
     config = repo / "template" / "config" / "pipeline.yaml.jinja"
     current = config.read_text()
-    block = current[current.index("  # sklearn.ensemble.GradientBoostingClassifier") :]
-    block = block[: block.index("    learning_rate: 0.1") + len("    learning_rate: 0.1")]
-    # Version 0.1.0 of the template had the HistGradientBoostingClassifier settings.
-    config.write_text(current.replace(block, OLD_HYPERPARAMETERS))
-    commit_all(repo, "0.1.0")
-    git(repo, "tag", "-d", "0.1.0")  # main alone: no tags at all
+    block = current[current.index("  # sklearn.ensemble.HistGradientBoostingClassifier") :]
+    block = block[: block.index("    early_stopping: false") + len("    early_stopping: false")]
+    # Version 0.2.0 of the template had the GradientBoostingClassifier settings.
+    config.write_text(current.replace(block, OLD_HYPERPARAMETERS.replace("  # tuned", "")))
+    commit_all(repo, "0.2.0")
     old = git(repo, "rev-parse", "HEAD").strip()
     config.write_text(current)
-    commit_all(repo, "0.2.0")
+    commit_all(repo, "0.3.0")
     new = git(repo, "rev-parse", "HEAD").strip()
     readme = repo / "template" / "README.md.jinja"
-    readme.write_text(readme.read_text() + "\n<!-- template 0.3.0 -->\n")
-    commit_all(repo, "0.3.0")
+    readme.write_text(readme.read_text() + "\n<!-- template 0.4.0 -->\n")
+    commit_all(repo, "0.4.0")
 
     project = tmp_path / "analysis"
     copy_at(repo, project, old)
     settings = project / "config" / "pipeline.yaml"
-    assert "max_iter: 200" in settings.read_text()
+    edit(settings, "n_estimators: 200", "n_estimators: 300  # tuned")
     edit(settings, "seed: 20260101", "seed: 7  # my seed")
-    commit_all(project, "my seed")
+    commit_all(project, "my settings")
     mine = settings.read_text()
+    assert OLD_HYPERPARAMETERS in mine
 
     proc = update(project, "--vcs-ref", new)
     assert proc.returncode == 0, proc.stderr
-    assert "copier4fair 0.2.0 migration: config/pipeline.yaml" in proc.stdout
+    assert "copier4fair 0.3.0 migration: config/pipeline.yaml" in proc.stdout
     text = settings.read_text()
     # Only the hyperparameter lines change; every other line is the user's, byte for byte.
     renamed = OLD_HYPERPARAMETERS.replace(
-        "# sklearn.ensemble.HistGradientBoostingClassifier",
         '# sklearn.ensemble.GradientBoostingClassifier (always with init="zero", for the C++ '
         "export)",
+        "# sklearn.ensemble.HistGradientBoostingClassifier (one thread; thresholds made "
+        "float32-exact)",
     )
-    renamed = renamed.replace("max_iter: 200", "n_estimators: 200")
-    renamed = renamed.replace("max_leaf_nodes: 31", "max_depth: 5  # was max_leaf_nodes: 31")
-    renamed = renamed.replace("\n    early_stopping: false", "")
+    renamed = renamed.replace("n_estimators: 300", "max_iter: 300") + "\n    early_stopping: false"
     assert text == mine.replace(OLD_HYPERPARAMETERS, renamed)
     hyperparameters = yaml.safe_load(text)["model"]["hyperparameters"]
-    assert hyperparameters == {"n_estimators": 200, "learning_rate": 0.1, "max_depth": 5}
-    commit_all(project, "update to 0.2.0")
+    assert hyperparameters == {
+        "max_iter": 300,
+        "max_depth": 3,
+        "learning_rate": 0.1,
+        "early_stopping": False,
+    }
+    commit_all(project, "update to 0.3.0")
 
-    proc = update(project, "--vcs-ref", "HEAD")  # to 0.3.0
+    proc = update(project, "--vcs-ref", "HEAD")  # to 0.4.0
     assert proc.returncode == 0, proc.stderr
-    assert "0.2.0 migration" not in proc.stdout + proc.stderr
+    assert "0.3.0 migration" not in proc.stdout + proc.stderr
     assert settings.read_text() == text
-    assert "<!-- template 0.3.0 -->" in (project / "README.md").read_text()
+    assert "<!-- template 0.4.0 -->" in (project / "README.md").read_text()
 
 
 @pytest.mark.full

@@ -47,7 +47,7 @@ REFERENCE_INPUTS = "reference_inputs.csv"
 EXPECTED_OUTPUTS = "expected_outputs.csv"
 EXPORT_CHECK = "export_check.json"
 CPP_DIR = "cpp"
-CPP_FILES = ("classifier.h", "score.cc")
+CPP_FILES = ("classifier.h", "classifier.cc", "score.cc")
 #: The C++ programs compiled from the export, by the sha256 of what they are built from
 #: (models/export_cpp.py); git ignores build/.
 CPP_BUILD_DIR = Path("build") / "cpp"

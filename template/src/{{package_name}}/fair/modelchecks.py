@@ -180,7 +180,8 @@ def model_without_python(context: Context, model: ModelContext) -> Outcome:
     """runnable without Python
 
     Les Houches (arXiv:2312.14575): the model can be run outside Python (reinterpretation
-    frameworks are C++): ONNX with the onnxruntime C/C++ API, and a C++ header (petrifyml).
+    frameworks are C++): ONNX with the onnxruntime C/C++ API, and C++ code of the trees
+    (treelite and tl2cgen, scikit-learn projects).
 
     Args:
         context: the facts about the project.
@@ -195,7 +196,7 @@ def model_without_python(context: Context, model: ModelContext) -> Outcome:
         return onnx
     evidence = f"{model.dir}/{ONNX_FILE} runs with the onnxruntime C/C++ API"
     if context.has(model.cpp_header):
-        evidence += f"; {model.cpp_header} needs only a C++ compiler (petrifyml)"
+        evidence += f"; {model.cpp_header} needs only a C++ compiler (treelite, tl2cgen)"
     return passed(evidence)
 
 

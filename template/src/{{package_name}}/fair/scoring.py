@@ -44,7 +44,7 @@ PROJECT_FILES = (LICENSE_FILE, README, ZENODO, TRAINER, HEPDATA_ARCHIVE)
 VALIDATION_FILES = (f"{VALIDATION_DIR}/{REFERENCE_INPUTS}", f"{VALIDATION_DIR}/{EXPECTED_OUTPUTS}")
 #: The files of a released model that `make all` writes, relative to models/<name>/.
 RELEASE_FILES = (ONNX_FILE, *VALIDATION_FILES)
-#: The C++ header petrifyml writes (`make export`), relative to models/<name>/.
+#: The C++ header of the trees (`make export`), relative to models/<name>/.
 CPP_HEADER = f"{CPP_DIR}/{CPP_FILES[0]}"
 
 
