@@ -12,6 +12,10 @@ project's own code (src/<package>/fair), so that what happens here and `make met
    or a derived JSON file is invalid (e.g. holds conflict markers after an update);
 2. the check, which changes no file.
 
+After `copier copy` with answers given (`-d`, `--data-file`), it first refuses a key that is no
+question or a yes/no answer Copier would misread (hooks/check_data_keys.py, in this process: one
+Python start fewer), before anything is derived or checked.
+
 When the check fails after `copier copy`, Copier removes a destination folder it created (its
 cleanup on error, unless `--no-cleanup`), so the hook first copies the generated project, answers
 included, to a new sibling folder `<project>.unchecked` and says so: nothing generated is lost.
@@ -23,11 +27,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import re
 import shutil
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 
 #: The template's files, next to this hook (copier.yml: _subdirectory).
@@ -104,7 +108,22 @@ def main(argv: list[str] | None = None) -> int:
         default="False",
         help="Copier's cleanup_on_error: whether a failed copy removes a folder it created",
     )
+    parser.add_argument(
+        "--data-keys",
+        default="[]",
+        help="JSON list of the -d keys given to `copier copy`: checked first (check_data_keys.py)",
+    )
+    parser.add_argument("--data", default="{}", help="JSON mapping of the -d answers given")
     args = parser.parse_args(argv)
+
+    if json.loads(args.data_keys):
+        import check_data_keys  # beside this file
+
+        refused = check_data_keys.main(
+            ["--template", str(TEMPLATE.parent), "--keys", args.data_keys, "--data", args.data]
+        )
+        if refused:
+            return refused
 
     root = Path.cwd()
     src = root / "src"
@@ -122,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         cli = importlib.import_module(f"{args.package}.fair.cli")
         code: int = cli.main(["check-metadata", "--root", str(root)])
     except Exception:  # noqa: BLE001 - a bug of the checker: show it, and keep the files below
+        import traceback
+
         traceback.print_exc()
         print(
             f"copier4fair: the metadata checker of src/{args.package} crashed (above); this is a "
