@@ -25,7 +25,7 @@ from typing import Literal
 
 import pytest
 from filelock import FileLock
-from helpers import attempt, clean_env, edit_pipeline, generate, make_venv, run
+from helpers import attempt, clean_env, edit_pipeline, generate, install_pins, make_venv, run
 
 pytestmark = pytest.mark.full
 
@@ -113,9 +113,8 @@ def _build(root: Path) -> tuple[Path, Path]:
     project = generate(root / "analysis")
     edit_pipeline(project, {"data": {"n_events": 8000}})
     python = make_venv(root / "venv")
-    pip = [str(python), "-m", "pip", "install", "-q", "--no-deps"]
-    run([*pip, "-r", "requirements.txt"], cwd=project, timeout=1800)
-    run([*pip, "-e", "."], cwd=project, timeout=1800)
+    install_pins(project, python)
+    run([str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], cwd=project)
     run(["make", "all", f"PYTHON={python}"], cwd=project, env=_env(python), timeout=1800)
     for name, content in USER_FILES.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from helpers import TEMPLATE, choices, generate, load_script, make_venv
+from helpers import TEMPLATE, choices, generate, install_pins, load_script, make_venv
 
 #: includes/reserved.jinja's exported variables (distributions, imports): attributes that Jinja
 #: sets on the template module at run time, hence Any.
@@ -234,11 +234,7 @@ def test_the_list_covers_a_real_install(tmp_path: Path) -> None:
     answers = {"ml_framework": "scikit-learn", "domain": "hep"}
     project = generate(tmp_path / "p", skip_tasks=True, **answers)
     python = make_venv(tmp_path / "venv")
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "-r", "requirements.txt"],
-        cwd=project,
-        check=True,
-    )
+    install_pins(project, python)
     installed = json.loads(
         subprocess.run(
             [str(python), "-c", INSTALLED_NAMES], check=True, capture_output=True, text=True

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 import skhep_testdata
-from helpers import attempt, clean_env, edit_pipeline, generate, git, make_venv, run
+from helpers import (
+    attempt,
+    clean_env,
+    edit_pipeline,
+    generate,
+    git,
+    install_pins,
+    make_venv,
+    run,
+)
 
 pytestmark = pytest.mark.full
 
@@ -36,9 +45,8 @@ def hep(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("scale")
     project = generate(root / "analysis", ml_framework="none")
     python = make_venv(root / "venv")
-    pip = [str(python), "-m", "pip", "install", "-q"]
-    run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
-    run([*pip, "--no-deps", "-e", "."], cwd=project, timeout=1800)
+    install_pins(project, python)
+    run([str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], cwd=project)
     return project, python
 
 

@@ -6,7 +6,7 @@ import functools
 import importlib.util
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -43,17 +43,36 @@ def _local_dask() -> Iterator[None]:
         yield
 
 
+def scratch_project(root: Path) -> Path:
+    """Make `root` a scratch project: the real config/pipeline.yaml scaled down for speed (2,000
+    events), config/model_card.yaml and CITATION.cff.
+
+    Args:
+        root: an empty folder.
+
+    Returns:
+        `root`.
+    """
+    (root / "config").mkdir()
+    config = yaml.safe_load((PROJECT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
+    config["data"]["n_events"] = 2000
+    (root / "config" / "pipeline.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    for name in ("config/model_card.yaml", "CITATION.cff"):
+        if (PROJECT / name).is_file():
+            shutil.copy(PROJECT / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def new_scratch_project() -> Callable[[Path], Path]:
+    """`scratch_project`, for fixtures that make a scratch project of their own (once)."""
+    return scratch_project
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A scratch project folder with the real config/pipeline.yaml, scaled down for speed."""
-    (tmp_path / "config").mkdir()
-    config = yaml.safe_load((PROJECT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
-    config["data"]["n_events"] = 2000
-    (tmp_path / "config" / "pipeline.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    for name in ("config/model_card.yaml", "CITATION.cff"):
-        if (PROJECT / name).is_file():
-            shutil.copy(PROJECT / name, tmp_path / name)
-    return tmp_path
+    return scratch_project(tmp_path)
 
 
 @pytest.fixture
