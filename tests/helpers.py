@@ -195,7 +195,8 @@ def install_project(project: Path, python: Path, installer: str = "uv") -> None:
         run([*pip, "-e", ".", "--group", "test"], cwd=project, timeout=1800)
         return
     install_pins(project, python)
-    run([*_uv(python), "-e", ".", "--group", "test"], cwd=project, timeout=1800)
+    # pip 25.1 or newer as `make install` leaves it: `make install-docs` runs pip with --group.
+    run([*_uv(python), "pip>=25.1", "-e", ".", "--group", "test"], cwd=project, timeout=1800)
 
 
 def install_pins(project: Path, python: Path) -> None:

@@ -19,6 +19,8 @@ from helpers import MATRIX, attempt, generate, install_project, make_venv, proje
 from packaging.markers import Marker
 
 PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
+#: The package name of a project generated with the defaults.
+PACKAGE = "my_fair_analysis"
 IDS = [f"{framework}-{domain}" for framework, domain in PROJECTS]
 
 #: What the Python project consists of: the files an install and its tests depend on.
@@ -64,6 +66,52 @@ def test_ci_and_docker_answers_leave_the_python_project_unchanged(
     assert all(d == digests[0] for d in digests[1:])
 
 
+#: The generated tests of the data side: they test data/ and features/, the same files whatever
+#: the ml_framework. They run in each domain's ml_framework=none project; a project with a
+#: model skips those that are byte for byte the same as there, testing the same code.
+DATA_SIDE = (
+    "test_data.py",
+    "test_features.py",
+    "test_inputs_config.py",
+    "test_inputs_tables.py",
+    "test_ntuple.py",
+)
+
+
+def tested_in_the_none_project(project: Path, framework: str, domain: str) -> list[str]:
+    """pytest options that leave out the DATA_SIDE test modules of `project` which the
+    ml_framework=none project of the same domain runs as they are, on the same code.
+
+    Args:
+        project: a generated project.
+        framework: its ml_framework.
+        domain: its domain.
+
+    Returns:
+        `--ignore=tests/<module>` options; none for the none project itself, or when the data
+        or features code differs from that project's.
+    """
+    if framework == "none":
+        return []
+    reference = generate(
+        project.parent / "none", skip_tasks=True, ml_framework="none", domain=domain
+    )
+    package = Path("src") / PACKAGE
+    for folder in ("data", "features"):
+        ours, theirs = project / package / folder, reference / package / folder
+        names = project_files(ours)
+        if names != project_files(theirs) or any(
+            (ours / name).read_bytes() != (theirs / name).read_bytes() for name in names
+        ):
+            return []
+    return [
+        f"--ignore=tests/{name}"
+        for name in DATA_SIDE
+        if (project / "tests" / name).is_file()
+        and (project / "tests" / name).read_bytes() == (reference / "tests" / name).read_bytes()
+    ]
+
+
 @pytest.mark.full
 @pytest.mark.parametrize(("framework", "domain"), PROJECTS, ids=IDS)
 def test_project_installs_tests_and_runs_its_pipeline(
@@ -90,7 +138,10 @@ def test_project_installs_tests_and_runs_its_pipeline(
     installed = {line.split("==")[0].lower().replace("_", "-") for line in frozen.splitlines()}
     assert pinned <= installed
     env = {"PATH": f"{python.parent}:/usr/bin:/bin"}
-    run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+    skipped = tested_in_the_none_project(project, framework, domain)
+    assert bool(skipped) == (framework != "none"), skipped  # the data side is shared
+    pytest_run = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *skipped]
+    run(pytest_run, cwd=project, env=env)
     out = run(["make", "all", f"PYTHON={python}"], cwd=project, env=env, timeout=1800)
     config = yaml.safe_load((project / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
     raw = project / config["data"]["raw_file"]
