@@ -32,7 +32,7 @@ demo: $(BIN)/copier ## Generate a project with all defaults in build/demo and ru
 
 test: venv ## Run the whole test suite: the fast tier, then the full tier
 	$(BIN)/python -m pytest -m "not full" -n 2
-	$(BIN)/python -m pytest -m full -n 2
+	$(BIN)/python -m pytest -m full -n 2 --dist worksteal
 
 test-fast: venv ## Run the fast tier only (about 2 min on 2 cores)
 	$(BIN)/python -m pytest -m "not full" -n 2

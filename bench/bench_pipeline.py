@@ -32,6 +32,9 @@ from pathlib import Path
 
 import copier
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers import install_pins  # the tests' installer (uv), in tests/
+
 TEMPLATE = Path(__file__).resolve().parents[1]
 WORK = TEMPLATE / "build" / "bench"
 TARGETS = {"scikit-learn": 30.0, "pytorch": 60.0}
@@ -101,13 +104,7 @@ def prepare(framework: str) -> tuple[Path, Path]:
     requirements = (source / "requirements.txt").read_text(encoding="utf-8")
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != requirements:
         venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-        pip = [str(python), "-m", "pip", "install", "-q"]
-        subprocess.run(
-            [*pip, "--no-deps", "-r", "requirements.txt"],
-            cwd=source,
-            check=True,
-            capture_output=True,
-        )
+        install_pins(source, python)  # with uv, as the tests install (tests/helpers.py)
         stamp.write_text(requirements, encoding="utf-8")
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "-e", "."],

@@ -199,6 +199,12 @@ def install_project(project: Path, python: Path, installer: str = "uv") -> None:
     run([*_uv(python), "pip>=25.1", "-e", ".", "--group", "test"], cwd=project, timeout=1800)
 
 
+def install_group(project: Path, python: Path, group: str) -> None:
+    """Install a dependency group of a generated project with uv (see `install_project`), as
+    its `make install-<group>` does with pip."""
+    run([*_uv(python), "--group", group], cwd=project, timeout=1800)
+
+
 def install_pins(project: Path, python: Path) -> None:
     """Install the pins of a generated project's requirements.txt alone (`--no-deps`: they must
     be complete) into the environment of `python`, with uv (see `install_project`)."""

@@ -65,7 +65,8 @@ def readme_blocks(readme: str, heading: str) -> list[str]:
 
 
 def user_environment(home: Path, bin_dir: Path) -> dict[str, str]:
-    """A user's shell: `python` is the base Python 3.11, HOME is scratch, git knows the user."""
+    """A user's shell: `python` is the base Python 3.11, HOME is scratch (the download caches
+    aside), git knows the user."""
     bin_dir.mkdir(parents=True, exist_ok=True)
     base = Path(getattr(sys, "_base_executable", sys.executable)).resolve()
     for name in ("python", "python3"):
@@ -75,6 +76,8 @@ def user_environment(home: Path, bin_dir: Path) -> dict[str, str]:
     home.mkdir(parents=True, exist_ok=True)
     path = os.pathsep.join([str(bin_dir), "/usr/local/bin", "/usr/bin", "/bin"])
     env = {**clean_env(), **GIT_ID, "HOME": str(home), "PATH": path}
+    # The user has installed Python packages before: pip's and uv's caches are the machine's.
+    env["XDG_CACHE_HOME"] = os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))
     for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
         env.pop(name, None)
     return env
