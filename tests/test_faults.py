@@ -268,9 +268,10 @@ def test_two_downloads_at_once_download_once(
 
 
 def _other_hyperparameters(project: Path) -> None:
-    """Change the model's settings, so that the next training writes another model (and takes
-    a second or two, so that the kills below find it at work)."""
-    edit_pipeline(project, {"model": {"hyperparameters": {"max_iter": 3000}}})
+    """Change the model's settings, so that the next training writes another model: four times
+    the trees, so that the export (its C++ code compiled) takes long enough for the kills below
+    to find it at work."""
+    edit_pipeline(project, {"model": {"hyperparameters": {"max_iter": 200}}})
 
 
 @pytest.mark.parametrize("delay", [1.0, 2.5, 4.0])

@@ -9,6 +9,7 @@ the configured arguments and file types. Every hook of the configuration must be
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def offline_config(config: dict) -> dict:
 @pytest.mark.full
 @pytest.mark.parametrize(("framework", "ci"), covering("ml_framework", "ci"))
 def test_pre_commit_run_all_files_passes_on_a_fresh_project(
-    tmp_path: Path, framework: str, ci: str
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, framework: str, ci: str
 ) -> None:
     project = generate(tmp_path / "p", ml_framework=framework, ci=ci)
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
@@ -98,7 +99,11 @@ def test_pre_commit_run_all_files_passes_on_a_fresh_project(
     config_file.write_text(yaml.safe_dump(offline, sort_keys=False))
     git(project, "init", "-q", "-b", "main")
     commit_all(project, "start")
-    env = {**GIT_ID, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
+    # One store of hook environments for every project of the run, as a user's machine keeps
+    # one (~/.cache/pre-commit): pre-commit locks it, and builds an environment once.
+    store = tmp_path_factory.getbasetemp()
+    store = store.parent if os.environ.get("PYTEST_XDIST_WORKER") else store
+    env = {**GIT_ID, "PRE_COMMIT_HOME": str(store / "pre-commit-cache")}
     pre_commit = [
         str(Path(sys.executable).with_name("pre-commit")),
         "run",

@@ -306,7 +306,8 @@ def test_migration_renames_hyperparameters_once_from_the_old_version(
     block = current[current.index("  # sklearn.ensemble.HistGradientBoostingClassifier") :]
     block = block[: block.index("    early_stopping: false") + len("    early_stopping: false")]
     # Version 0.2.0 of the template had the GradientBoostingClassifier settings.
-    config.write_text(current.replace(block, OLD_HYPERPARAMETERS.replace("  # tuned", "")))
+    shipped = OLD_HYPERPARAMETERS.replace("n_estimators: 300  # tuned", "n_estimators: 200")
+    config.write_text(current.replace(block, shipped))
     commit_all(repo, "0.2.0")
     old = git(repo, "rev-parse", "HEAD").strip()
     config.write_text(current)
