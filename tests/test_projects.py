@@ -87,7 +87,7 @@ DATA_SIDE = (
 )
 
 
-def tested_in_the_none_project(project: Path, framework: str, domain: str) -> list[str]:
+def covered_by_the_none_project(project: Path, framework: str, domain: str) -> list[str]:
     """pytest options that leave out the DATA_SIDE test modules of `project` which the
     ml_framework=none project of the same domain runs as they are, on the same code.
 
@@ -147,7 +147,7 @@ def test_project_installs_tests_and_runs_its_pipeline(
     installed = {line.split("==")[0].lower().replace("_", "-") for line in frozen.splitlines()}
     assert pinned <= installed
     env = {"PATH": f"{python.parent}:/usr/bin:/bin"}
-    skipped = tested_in_the_none_project(project, framework, domain)
+    skipped = covered_by_the_none_project(project, framework, domain)
     assert bool(skipped) == (framework != "none"), skipped  # the data side is shared
     pytest_run = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *skipped]
     run(pytest_run, cwd=project, env=env)
