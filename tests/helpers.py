@@ -175,25 +175,19 @@ def make_venv(path: Path) -> Path:
     return python
 
 
-def install_project(project: Path, python: Path, installer: str = "uv") -> None:
+def install_project(project: Path, python: Path) -> None:
     """Install a generated project into the environment of `python`: the pins of
     requirements.txt alone (they must be complete), then the package in editable mode with its
     `test` group, as `make install` does with `dev`.
 
-    `installer="pip"` does it the way of the project's Makefile: pip 25.1 or newer (it reads
-    dependency groups), then pip. `installer="uv"` (the README's uv route) installs the same pins
-    with uv, from its cache: a second of work where pip takes half a minute, so the tests share
-    the downloaded and unpacked wheels between projects. uv is given pip's indexes and
-    find-links of this machine (`pip config list`); a `--find-links` URL of requirements.txt
-    (PyTorch's CPU wheels) is left out where it cannot be reached, as pip skips it with a
-    warning and uv stops.
+    With uv (the README's uv route), from its cache: a second of work where pip takes half a
+    minute, as the tests share the downloaded and unpacked wheels between projects. The pip
+    route is followed by `make install` (tests/test_next_steps.py), `make demo` and `make
+    install-docs`. uv is given pip's indexes and find-links of this machine (`pip config
+    list`); a `--find-links` web address of requirements.txt (PyTorch's CPU wheels) is left
+    out, as no network but the package indexes is reachable here: pip retries it for every
+    pin, uv stops.
     """
-    if installer == "pip":
-        pip = [str(python), "-m", "pip", "install", "-q"]
-        run([*pip, "--upgrade", "pip>=25.1"], cwd=project, timeout=600)
-        run([*pip, "--no-deps", "-r", "requirements.txt"], cwd=project, timeout=1800)
-        run([*pip, "-e", ".", "--group", "test"], cwd=project, timeout=1800)
-        return
     install_pins(project, python)
     # pip 25.1 or newer as `make install` leaves it: `make install-docs` runs pip with --group.
     run([*_uv(python), "pip>=25.1", "-e", ".", "--group", "test"], cwd=project, timeout=1800)
