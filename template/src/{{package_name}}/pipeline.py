@@ -218,15 +218,6 @@ def _release_steps() -> list[Step]:
             resources=("models/score.cc",) if project.ML_FRAMEWORK == "scikit-learn" else (),
         ),
         Step(
-            "validate-model",
-            (("models.validate_model", "report"),),
-            after=("export",),
-            sections=("model",),
-            reads=_export_outputs,
-            label="model validation failed: ",
-            check=True,
-        ),
-        Step(
             "model-card",
             (("models.model_card", "write_model_card"),),
             after=("train", "evaluate", "export"),
@@ -240,6 +231,21 @@ def _release_steps() -> list[Step]:
             outputs=lambda layout: [layout.model_dir / MODEL_CARD],
             files=(MODEL_CARD_FILE, CITATION),
             resources=("models/model_card_template.md",),
+        ),
+        # After the card: it checks every file the model's manifest lists, the card and the
+        # figures beside it included.
+        Step(
+            "validate-model",
+            (("models.validate_model", "report"),),
+            after=("export", "model-card"),
+            sections=("model",),
+            reads=lambda layout: [
+                *_export_outputs(layout),
+                layout.model_dir / MODEL_CARD,
+                layout.model_dir / MANIFEST_NAME,
+            ],
+            label="model validation failed: ",
+            check=True,
         ),
     ]
     if project.DOMAIN == "hep":

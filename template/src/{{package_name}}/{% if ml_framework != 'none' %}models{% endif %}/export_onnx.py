@@ -134,7 +134,7 @@ def export(root: Path) -> Path:
     proto = estimator.to_onnx(model, len(names))
     metadata = _metadata(root, config.model_section().name, model, record, names)
     doc = f"{metadata['model_name']}: {estimator.MODEL_TYPE}. See {MODEL_CARD} beside this file."
-    proto = onnx_io.finalise(proto, metadata, doc)
+    proto = onnx_io.finalise(proto, metadata["model_name"], metadata, doc)
     onnx_io.check(proto, len(names))
     native = estimator.predict_proba(model, x32.astype(np.float64))
     exported = onnx_io.run(onnx_io.session(proto), x32)

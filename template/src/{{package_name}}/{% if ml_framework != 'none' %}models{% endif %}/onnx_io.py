@@ -145,11 +145,17 @@ def signal_column(model: onnx.ModelProto, probabilities: str) -> onnx.ModelProto
     return model
 
 
-def finalise(model: onnx.ModelProto, metadata: dict[str, Any], doc: str) -> onnx.ModelProto:
-    """Set the IR version, the documentation and the metadata_props of an exported model.
+def finalise(
+    model: onnx.ModelProto, name: str, metadata: dict[str, Any], doc: str
+) -> onnx.ModelProto:
+    """Set the IR version, the graph's name, the documentation and the metadata_props.
+
+    The converters name the graph by a random UUID (skl2onnx) or by their own class names; the
+    model's own name makes the same model export to the same bytes.
 
     Args:
         model: the model; it is changed in place.
+        name: the graph's name, the model's name (`model.name` of config/pipeline.yaml).
         metadata: the metadata_props entries: a text value as it is, any other as JSON (keys
             sorted); the previous entries are removed.
         doc: the model's doc_string.
@@ -158,6 +164,7 @@ def finalise(model: onnx.ModelProto, metadata: dict[str, Any], doc: str) -> onnx
         `model`, with IR_VERSION (10, readable by onnxruntime 1.17 and newer).
     """
     model.ir_version = IR_VERSION
+    model.graph.name = name
     model.doc_string = doc
     del model.metadata_props[:]
     for key, value in metadata.items():
