@@ -248,6 +248,31 @@ def read_citation(root: Path) -> Record | None:
     )
 
 
+def release_citation(root: Path) -> Record:
+    """Read CITATION.cff for a release, which must say how its data are licensed.
+
+    The model card and the HEPData submission carry the licence of the data.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record (`read_citation`), with ``data_license`` set.
+
+    Raises:
+        SourceError: CITATION.cff is missing or cannot be read (`read_citation`), or none of its
+            references gives a licence.
+    """
+    citation = read_citation(root)
+    if citation is None:
+        raise SourceError(CITATION, "is missing; the release cites the project from it")
+    if not citation.data_license:
+        raise SourceError(
+            CITATION, "names no licence of the data: give the data reference a `license`"
+        )
+    return citation
+
+
 def read_codemeta(root: Path) -> Record | None:
     """Read codemeta.json.
 

@@ -23,7 +23,7 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
 from ..data import manifest
 from ..fair.crosswalk import model_card_authors
-from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license, read_citation
+from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license, release_citation
 from ..files import copy_file, write_text
 from ..layout import (
     CPP_DIR,
@@ -90,15 +90,24 @@ def experiment_context(config: Config) -> dict[str, str] | None:
     }
 
 
-def _citation_text(raw: dict[str, Any]) -> str:
-    authors = ", ".join(
-        f"{a.get('family-names', '')}, {a.get('given-names', '')}".strip(", ")
-        for a in raw.get("authors") or []
-        if isinstance(a, dict)
+def _citation_text(citation: Record) -> str:
+    """The card's citation: authors, title, version and DOI of CITATION.cff.
+
+    Args:
+        citation: CITATION.cff, read.
+
+    Returns:
+        One paragraph; each author as DataCite and Zenodo write creators (`Person.inverted_name`:
+        'van der Berg, Anna', an entity such as 'CMS Collaboration' by its name), separated
+        by semicolons.
+    """
+    authors = "; ".join(
+        name for person in citation.authors or [] if (name := person.inverted_name())
     )
-    parts = [f"{authors}. *{raw.get('title')}*, version {raw.get('version')}"]
-    if raw.get("doi"):
-        parts.append(f"https://doi.org/{raw['doi']}")
+    end = "" if authors.endswith(".") else "."  # "Jr." ends the list already
+    parts = [f"{authors}{end} *{citation.title}*, version {citation.version}"]
+    if citation.doi:
+        parts.append(f"https://doi.org/{citation.doi}")
     return ". ".join(parts) + ". See `CITATION.cff` (GitHub and Zenodo read it too)."
 
 
@@ -109,14 +118,9 @@ def _citation(root: Path) -> Record:
         CardError: CITATION.cff is wrong, or has no data reference with a licence.
     """
     try:
-        citation = read_citation(root)
+        return release_citation(root)
     except SourceError as error:
         raise CardError(f"{error.file}: {error.message}: run `make check-metadata`") from error
-    if citation is None or not citation.data_license:
-        raise CardError(
-            "CITATION.cff needs a data reference with its licence: run `make check-metadata`"
-        )
-    return citation
 
 
 def _datasets(texts: dict[str, Any], citation: Record) -> list[str]:
@@ -246,7 +250,7 @@ def card_text(root: Path) -> str:
         ],
         n_reference=len(reference.load(directory)[2]),
         export_check=_read_json(layout.validation_dir / EXPORT_CHECK, "export"),
-        citation=_citation_text(citation.raw),
+        citation=_citation_text(citation),
         contact=", ".join(f"<{e}>" for e in emails if e) or developers,
         **{field: texts[field] for field in TEXT_FIELDS},
     )
