@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import project
 from ..config import CONFIG_FILE, Config, ConfigError, load_config
 from ..files import write_text
 from ..layout import RAW_REWRITE, RECORD_HINT
@@ -57,10 +58,11 @@ def _synthetic_size(config: Config) -> tuple[int, float]:
     needed = needed_per_label(test_fraction)
     if min(n_signal, n_events - n_signal) < needed:
         raise ConfigError(
-            f"{CONFIG_FILE}: data.n_events: {n_events} events with data.signal_fraction "
-            f"{fraction:g} give {n_signal} labelled 1 and {n_events - n_signal} labelled 0; the "
-            f"classifier needs at least {needed} of each label (one to train, one to test at "
-            f"features.test_fraction {test_fraction:g}). Fix: write e.g. n_events: 20000"
+            f"{CONFIG_FILE}: data.n_events: {n_events} {project.ROW_NAMES[1]} with "
+            f"data.signal_fraction {fraction:g} give {n_signal} labelled 1 and "
+            f"{n_events - n_signal} labelled 0; the classifier needs at least {needed} of each "
+            f"label (one to train, one to test at features.test_fraction {test_fraction:g}). "
+            "Fix: write e.g. n_events: 20000"
         )
     return n_events, fraction
 
@@ -300,7 +302,8 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         return _download(config, raw)
     y = _synthetic(config, raw)
     digest = manifest.record(raw)
-    print(f"wrote {raw} ({len(y)} events, {int(y.sum())} signal), sha256 {digest[:12]}...")
+    rows, positive = project.ROW_NAMES[1], project.CLASS_NAMES[1]
+    print(f"wrote {raw} ({len(y)} {rows}, {int(y.sum())} {positive}), sha256 {digest[:12]}...")
     return raw
 
 

@@ -20,6 +20,7 @@ from types import ModuleType
 
 import numpy as np
 
+from .. import project
 from ..files import atomic_write
 from .schema import LABEL
 
@@ -510,12 +511,12 @@ def require_trainable(
     if min(counts) >= needed:
         return
     skipped = f" ({dropped} more dropped for missing or infinite values)" if dropped else ""
-    kind = "one class only" if min(counts) == 0 else "too few events"
+    kind = "one class only" if min(counts) == 0 else f"too few {project.ROW_NAMES[1]}"
     raise TableError(
         f"{name}: {kind}: {len(labels)} usable rows{skipped}, {counts[1]} labelled 1 and "
         f"{counts[0]} labelled 0; the classifier needs at least {needed} of each label (one to "
         f"train, one to test at features.test_fraction {test_fraction:g}). Fix: use a table "
-        "with events of both labels, enough of each"
+        f"with {project.ROW_NAMES[1]} of both labels, enough of each"
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import project
 from ..config import load_config
 from ..data import manifest, partitions
 from ..data.table import held_out, require_trainable, write_table
@@ -116,7 +117,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
     finite = np.isfinite(x).all(axis=1)
     dropped = int((~finite).sum())
     if dropped:
-        print(f"dropped {dropped} events with missing or infinite values")
+        print(f"dropped {dropped} {project.ROW_NAMES[1]} with missing or infinite values")
         x, y = x[finite], y[finite]
     source = inputs[0] if len(inputs) == 1 else f"the {len(inputs)} inputs of data.ntuples"
     require_trainable(source, y, test_fraction, dropped)
@@ -126,7 +127,8 @@ def build_features(root: Path) -> tuple[Path, Path]:
         write_table(path, x[index], y[index], names)
     manifest.record_many(paths, layout.processed_dir / manifest.MANIFEST_NAME)
     figure = feature_distributions_figure(x, y, names, layout.figure(FEATURE_FIGURE))
-    print(f"wrote {paths[0]} ({len(train_idx)} events), {paths[1]} ({len(test_idx)} events)")
+    rows = project.ROW_NAMES[1]
+    print(f"wrote {paths[0]} ({len(train_idx)} {rows}), {paths[1]} ({len(test_idx)} {rows})")
     print(f"wrote {figure}")
     return paths
 

@@ -19,6 +19,7 @@ import numpy as np
 import onnx
 import onnxruntime
 
+from .. import project
 from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
@@ -52,9 +53,9 @@ def compare(native: np.ndarray, exported: np.ndarray) -> float:
         raise ExportError(
             f"onnxruntime and {estimator.LIBRARY} disagree by {difference:.3g} "
             f"(> {agreement.TOLERANCE:g}) on {disagreement.count} of {disagreement.total} test "
-            f"events (event {disagreement.row}: native {disagreement.expected:.8f}, ONNX "
-            f"{disagreement.got:.8f}); the converter does not reproduce this model, nothing "
-            "was written"
+            f"{project.ROW_NAMES[1]} (row {disagreement.row + 1}: native "
+            f"{disagreement.expected:.8f}, ONNX {disagreement.got:.8f}); the converter does not "
+            "reproduce this model, nothing was written"
         )
     return difference
 
@@ -162,7 +163,7 @@ def export(root: Path) -> Path:
     )
     print(
         f"wrote {onnx_file}: onnx.checker passed; onnxruntime agrees with {estimator.LIBRARY} "
-        f"to {difference:.2g} on {len(x32)} test events"
+        f"to {difference:.2g} on {len(x32)} test {project.ROW_NAMES[1]}"
     )
     return onnx_file
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
+from .. import project
 from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
 from ..data import manifest
 from ..fair.crosswalk import model_card_authors
@@ -249,6 +250,10 @@ def card_text(root: Path) -> str:
             if layout.figure(file).is_file()
         ],
         n_reference=len(reference.load(directory)[2]),
+        row=project.ROW_NAMES[0],
+        rows=project.ROW_NAMES[1],
+        negative=project.CLASS_NAMES[0],
+        positive=project.CLASS_NAMES[1],
         export_check=_read_json(layout.validation_dir / EXPORT_CHECK, "export"),
         citation=_citation_text(citation),
         contact=", ".join(f"<{e}>" for e in emails if e) or developers,

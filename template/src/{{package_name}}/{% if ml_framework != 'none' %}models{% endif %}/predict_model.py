@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import project
 from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
@@ -96,7 +97,7 @@ def predict(root: Path) -> Path:
             comments="",
             fmt=["%.8f", "%d"],
         )
-    print(f"wrote {out} ({len(scores)} events)")
+    print(f"wrote {out} ({len(scores)} {project.ROW_NAMES[1]})")
     return out
 
 

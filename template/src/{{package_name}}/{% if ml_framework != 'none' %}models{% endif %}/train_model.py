@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import project
 from ..config import CONFIG_FILE, ConfigError, load_config
 from ..data import manifest
 from ..data.table import read_table
@@ -237,7 +238,7 @@ def train(root: Path) -> Path:
         "provenance": provenance(config, {train_file.name: digest}),
     }
     write_text(directory / TRAINING_RECORD, json.dumps(record, indent=2) + "\n")
-    print(f"trained on {len(y)} events; saved {model_file}")
+    print(f"trained on {len(y)} {project.ROW_NAMES[1]}; saved {model_file}")
     return directory
 
 

@@ -54,7 +54,7 @@ def compare(scores: np.ndarray, expected: np.ndarray, what: str) -> float:
     if disagreement is not None:
         raise ValidationError(
             f"{what} differs from the expected outputs on {disagreement.count} of "
-            f"{disagreement.total} reference events (row {disagreement.row + 1}: "
+            f"{disagreement.total} reference {project.ROW_NAMES[1]} (row {disagreement.row + 1}: "
             f"{disagreement.got:.8g} instead of {disagreement.expected:.8g}); the model or its "
             "validation files changed: restore them or run `make export`"
         )
