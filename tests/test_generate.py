@@ -13,7 +13,6 @@ from helpers import (
     MATRIX,
     TEMPLATE,
     clean_env,
-    combinations,
     combo_id,
     generate,
     project_files,
@@ -298,7 +297,8 @@ def test_generated_code_passes_ruff(tmp_path: Path, domain: str, framework: str)
     run([str(ruff), "format", "--check", "--no-cache", "src", "tests"], cwd=project)
 
 
-# A few combinations cover every value of every answer in the fast tier; the full tier runs all.
+# A few combinations cover every value of every answer in the fast tier; the full tier renders
+# all of them once, in tests/test_metadata.py (its files, then its metadata).
 FAST = [
     {"domain": "hep", "ml_framework": "pytorch", "ci": "gitlab", "include_docker": False},
     {"domain": "life-science", "ml_framework": "xgboost", "ci": "both", "include_docker": True},
@@ -315,14 +315,6 @@ assert all(any(c[k] == v for c in [DEFAULTS, *FAST]) for k, vs in MATRIX.items()
 
 @pytest.mark.parametrize("answers", FAST, ids=combo_id)
 def test_combination_fast(tmp_path: Path, answers: dict[str, Any]) -> None:
-    project = generate(tmp_path / "p", **answers)
-    assert project_files(project) == expected_files(answers)
-    assert_rendered_cleanly(project)
-
-
-@pytest.mark.full
-@pytest.mark.parametrize("answers", combinations(), ids=combo_id)
-def test_combination_full(tmp_path: Path, answers: dict[str, Any]) -> None:
     project = generate(tmp_path / "p", **answers)
     assert project_files(project) == expected_files(answers)
     assert_rendered_cleanly(project)

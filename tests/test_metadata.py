@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import combinations, combo_id, generate, make_venv, run
+from helpers import combinations, combo_id, generate, make_venv, project_files, run
+from test_generate import assert_rendered_cleanly, expected_files
 
 NO_JSONSCHEMA = "import sys; sys.modules['jsonschema'] = None; "
 
@@ -441,8 +442,14 @@ def test_a_name_particle_in_the_answers_passes_the_check_after_copy(tmp_path: Pa
 
 @pytest.mark.full
 @pytest.mark.parametrize("answers", combinations(), ids=combo_id)
-def test_every_combination_derives_to_the_same_files(tmp_path, answers) -> None:
+def test_every_combination_renders_its_files_and_derives_to_the_same_metadata(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    """Each combination generated once: the files it must have, each rendered cleanly
+    (test_generate.py), then its metadata."""
     project = generate(tmp_path / "p", **answers)
+    assert project_files(project) == expected_files(answers)
+    assert_rendered_cleanly(project)
     _assert_derivation_changes_nothing(project)
     _assert_answers_reach_every_file(project)
     if answers["domain"] != "hep":
