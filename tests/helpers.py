@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import itertools
+import json
 import os
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 from types import ModuleType
@@ -123,6 +126,36 @@ def edit_pipeline(project: Path, changes: dict[str, Any]) -> None:
 def project_files(root: Path) -> set[str]:
     """All files below `root`, as POSIX paths relative to it."""
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+#: What the Python project consists of: the files an install and its tests depend on.
+PYTHON_PROJECT = ("src/", "tests/", "config/", "pyproject.toml", "requirements.txt", "Makefile")
+
+
+def _installed_content(root: Path, name: str) -> bytes:
+    """A file of the Python project as the install sees it: pyproject.toml without its
+    [tool.repo-review] table, whose ignored checks name the CI the project has (GH100)."""
+    if name != "pyproject.toml":
+        return (root / name).read_bytes()
+    data = tomllib.loads((root / name).read_text(encoding="utf-8"))
+    data.get("tool", {}).pop("repo-review", None)
+    return json.dumps(data, sort_keys=True).encode("utf-8")
+
+
+def python_project_digest(root: Path) -> dict[str, str]:
+    """The sha256 of each file of the Python project of a generated project (PYTHON_PROJECT).
+
+    Args:
+        root: the generated project.
+
+    Returns:
+        {POSIX path relative to `root`: sha256 hex digest}, pyproject.toml as the install sees it.
+    """
+    return {
+        name: hashlib.sha256(_installed_content(root, name)).hexdigest()
+        for name in sorted(project_files(root))
+        if name.startswith(PYTHON_PROJECT)
+    }
 
 
 def run(

@@ -6,6 +6,7 @@ runs with jsonschema (official CFF 1.2.0 schema) and without it (structural chec
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -18,7 +19,15 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import combinations, combo_id, generate, make_venv, project_files, run
+from helpers import (
+    combinations,
+    combo_id,
+    generate,
+    make_venv,
+    project_files,
+    python_project_digest,
+    run,
+)
 from test_generate import assert_rendered_cleanly, expected_files
 
 NO_JSONSCHEMA = "import sys; sys.modules['jsonschema'] = None; "
@@ -440,16 +449,38 @@ def test_a_name_particle_in_the_answers_passes_the_check_after_copy(tmp_path: Pa
     _assert_derivation_changes_nothing(project)
 
 
+@pytest.fixture(scope="session")
+def python_project(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str, str], dict[str, str]]:
+    """The Python project (`python_project_digest`) of the project of an ml_framework and a
+    domain without CI or container files, each generated once per test process."""
+
+    @functools.cache
+    def digest(framework: str, domain: str) -> dict[str, str]:
+        root = tmp_path_factory.mktemp("python-project") / "p"
+        generate(root, ml_framework=framework, domain=domain, ci="none", include_docker=False)
+        return python_project_digest(root)
+
+    return digest
+
+
 @pytest.mark.full
 @pytest.mark.parametrize("answers", combinations(), ids=combo_id)
 def test_every_combination_renders_its_files_and_derives_to_the_same_metadata(
-    tmp_path: Path, answers: dict[str, Any]
+    tmp_path: Path,
+    answers: dict[str, Any],
+    python_project: Callable[[str, str], dict[str, str]],
 ) -> None:
     """Each combination generated once: the files it must have, each rendered cleanly
     (test_generate.py), then its metadata."""
     project = generate(tmp_path / "p", **answers)
     assert project_files(project) == expected_files(answers)
     assert_rendered_cleanly(project)
+    # ci and include_docker add CI and container files only: the Python project is that of the
+    # same domain and ml_framework without them, which tests/test_projects.py installs and runs.
+    same = python_project(answers["ml_framework"], answers["domain"])
+    assert python_project_digest(project) == same
     _assert_derivation_changes_nothing(project)
     _assert_answers_reach_every_file(project)
     if answers["domain"] != "hep":

@@ -1,16 +1,14 @@
 """Full tier: generated projects installed in real virtual environments, their own tests and
 their make targets run for real, for every domain x ml_framework.
 
-ci and include_docker add CI and container files only; a test below proves that every project
-that differs from another only in those answers has the same Python project, so the twelve
-domain x ml_framework projects cover the installable content of all 96 combinations."""
+ci and include_docker add CI and container files only; tests/test_metadata.py proves that every
+project that differs from another only in those answers has the same Python project, so the
+twelve domain x ml_framework projects cover the installable content of all 96 combinations."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -31,49 +29,6 @@ PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
 #: The package name of a project generated with the defaults.
 PACKAGE = "my_fair_analysis"
 IDS = [f"{framework}-{domain}" for framework, domain in PROJECTS]
-
-#: What the Python project consists of: the files an install and its tests depend on.
-PYTHON_PROJECT = ("src/", "tests/", "config/", "pyproject.toml", "requirements.txt", "Makefile")
-
-
-def content(root: Path, name: str) -> bytes:
-    """A file of the Python project as the install sees it: pyproject.toml without its
-    [tool.repo-review] table, whose ignored checks name the CI the project has (GH100)."""
-    if name != "pyproject.toml":
-        return (root / name).read_bytes()
-    data = tomllib.loads((root / name).read_text(encoding="utf-8"))
-    data.get("tool", {}).pop("repo-review", None)
-    return json.dumps(data, sort_keys=True).encode("utf-8")
-
-
-def python_project_digest(root: Path) -> dict[str, str]:
-    return {
-        name: hashlib.sha256(content(root, name)).hexdigest()
-        for name in sorted(project_files(root))
-        if name.startswith(PYTHON_PROJECT)
-    }
-
-
-@pytest.mark.full
-@pytest.mark.parametrize(("framework", "domain"), PROJECTS, ids=IDS)
-def test_ci_and_docker_answers_leave_the_python_project_unchanged(
-    tmp_path: Path, framework: str, domain: str
-) -> None:
-    digests = [
-        python_project_digest(
-            generate(
-                tmp_path / f"{ci}-{docker}",
-                ml_framework=framework,
-                domain=domain,
-                ci=ci,
-                include_docker=docker,
-            )
-        )
-        for ci, docker in itertools.product(MATRIX["ci"], MATRIX["include_docker"])
-    ]
-    assert len(digests) == len(MATRIX["ci"]) * len(MATRIX["include_docker"])
-    assert all(d == digests[0] for d in digests[1:])
-
 
 #: The generated tests of the data side: they test data/ and features/, the same files whatever
 #: the ml_framework. They run in each domain's ml_framework=none project; a project with a
