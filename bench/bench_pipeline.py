@@ -77,7 +77,11 @@ def median_ms(call, repeat=30):
     return 1e3 * statistics.median(times)
 native = median_ms(lambda: estimator.predict_proba(model, x))
 onnx = median_ms(lambda: onnx_io.run(session, x))
-print(json.dumps({"native_ms": native, "onnx_ms": onnx}))
+one = x[:1]
+native_one = median_ms(lambda: estimator.predict_proba(model, one), repeat=300)
+onnx_one = median_ms(lambda: onnx_io.run(session, one), repeat=300)
+print(json.dumps({"native_ms": native, "onnx_ms": onnx, "native_one_ms": native_one,
+                  "onnx_one_ms": onnx_one}))
 """
 
 
@@ -217,10 +221,15 @@ def main() -> int:
             f"| {framework} | {median:.1f} s ({min(times):.1f}-{max(times):.1f}) | {verdict}"
             f" | {speed['native_ms']:.2f} ms | {speed['onnx_ms']:.2f} ms | "
             f"{ratio:.2f} (>= {onnx_target:g}): {'met' if ratio >= onnx_target else 'MISSED'} |"
+            f" {1e3 * speed['native_one_ms']:.0f} us | {1e3 * speed['onnx_one_ms']:.0f} us |"
         )
-    print(f"`make all` (median of {args.runs} fresh runs) and inference on 10,000 events:\n")
-    print("| framework | make all | target | native | onnxruntime | ONNX speed / native |")
-    print("|---|---|---|---|---|---|")
+    print(
+        f"`make all` (median of {args.runs} fresh runs), inference on 10,000 events, and on one "
+        "event (the latency of a single call):\n"
+    )
+    print("| framework | make all | target | native | onnxruntime | ONNX speed / native "
+          "| native, 1 event | onnxruntime, 1 event |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     print(
         "\n`make all` in one process, the same steps one process each (the way before), a "

