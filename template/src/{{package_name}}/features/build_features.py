@@ -127,8 +127,8 @@ def build_features(root: Path) -> tuple[Path, Path]:
         write_table(path, x[index], y[index], names)
     manifest.record_many(paths, layout.processed_dir / manifest.MANIFEST_NAME)
     figure = feature_distributions_figure(x, y, names, layout.figure(FEATURE_FIGURE))
-    rows = project.ROW_NAMES[1]
-    print(f"wrote {paths[0]} ({len(train_idx)} {rows}), {paths[1]} ({len(test_idx)} {rows})")
+    name = project.ROW_NAMES[1]
+    print(f"wrote {paths[0]} ({len(train_idx)} {name}), {paths[1]} ({len(test_idx)} {name})")
     print(f"wrote {figure}")
     return paths
 
