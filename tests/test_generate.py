@@ -114,6 +114,7 @@ MODEL_PACKAGE = {
     "models/estimator.py",
     "models/interface.py",
     "models/train_model.py",
+    "models/hyperparameters.py",
     "models/predict_model.py",
     "models/evaluate_model.py",
     "models/onnx_io.py",

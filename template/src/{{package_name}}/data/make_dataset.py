@@ -302,8 +302,11 @@ def make_dataset(root: Path, record: bool = False) -> Path:
         return _download(config, raw)
     y = _synthetic(config, raw)
     digest = manifest.record(raw)
-    rows, positive = project.ROW_NAMES[1], project.CLASS_NAMES[1]
-    print(f"wrote {raw} ({len(y)} {rows}, {int(y.sum())} {positive}), sha256 {digest[:12]}...")
+    negative, positive = project.CLASS_NAMES
+    n_positive = int(y.sum())
+    counts = f"{n_positive} {positive}, {len(y) - n_positive} {negative}"
+    counts = f"{len(y)} {project.ROW_NAMES[1]}: {counts}"
+    print(f"wrote {raw} ({counts}), sha256 {digest[:12]}...")
     return raw
 
 

@@ -260,6 +260,30 @@ def licenses(data: dict[str, Any]) -> list[str]:
     return [str(v).strip() for v in values if v not in (None, "")]
 
 
+#: The CFF reference types that describe a data set (CFF 1.2.0 `references[].type`).
+DATA_TYPES = ("data", "database")
+
+
+def data_references(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The data sets CITATION.cff cites: its references of a type in DATA_TYPES.
+
+    Args:
+        data: CITATION.cff, loaded.
+
+    Returns:
+        (index in ``references``, reference) pairs, in their order; [] when there are none or
+        ``references`` is not a list.
+    """
+    value = data.get("references")
+    if not isinstance(value, list):
+        return []
+    return [
+        (i, ref)
+        for i, ref in enumerate(value)
+        if isinstance(ref, dict) and ref.get("type") in DATA_TYPES
+    ]
+
+
 def keywords(data: dict[str, Any]) -> list[str]:
     """The keywords of a CFF mapping.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import archives, crosswalk, rules
-from .cff import dois, licenses
+from .cff import data_references, dois, licenses
 from .findings import Report
 from .sources import (
     CITATION,
@@ -115,6 +115,31 @@ def _check_version(data: dict[str, Any], report: Report) -> None:
         )
 
 
+def _check_author_name(i: int, author: dict[str, Any], report: Report) -> None:
+    """An author needs a name to be cited by: a family name, or an entity's name.
+
+    The CFF schema requires no key of a person; citation styles, DataCite and Zenodo list a
+    person by family name ("Family, Given"), an entity (a collaboration) by its name.
+    """
+    if any(str(author.get(key) or "").strip() for key in ("family-names", "name")):
+        return
+    given = str(author.get("given-names") or author.get("alias") or "").strip()
+    if not given:
+        report.error(
+            CITATION,
+            f"authors[{i}]",
+            "has no name: it cannot be cited",
+            "give a person family-names and given-names, or a collaboration its name",
+        )
+        return
+    report.warning(
+        CITATION,
+        f"authors[{i}].family-names",
+        f"'{given}' has no family-names: citations and Zenodo list authors by family name",
+        "add family-names (a single name, e.g. a mononym, goes in family-names alone)",
+    )
+
+
 def _check_author_values(data: dict[str, Any], report: Report) -> None:
     """Check the names, ORCID iD (as a URL), e-mail address and website of each author."""
     for i, author in enumerate(_listed(data, "authors")):
@@ -128,6 +153,7 @@ def _check_author_values(data: dict[str, Any], report: Report) -> None:
                 rules.printable_problem,
                 FIX_CITATION,
             )
+        _check_author_name(i, author, report)
         orcid = author.get("orcid")
         _rule(report, f"authors[{i}].orcid", orcid, rules.orcid_problem, FIX_CITATION)
         if (
@@ -272,14 +298,34 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
             "no repository address: the code cannot be found",
             'add repository-code: "https://..." once the repository is public',
         )
-    for i, ref in enumerate(_listed(data, "references")):
-        if isinstance(ref, dict) and ref.get("type") in ("data", "database") and not ref.get("doi"):
+    data_sets = data_references(data)
+    for i, ref in data_sets:
+        if not ref.get("doi"):
             report.warning(
                 CITATION,
                 f"references[{i}].doi",
                 "the data set has no DOI: it cannot be cited or found persistently",
                 f"publish the data ({archives.suggested('data')}) and add its DOI",
             )
+    if not any(licenses(ref) for _, ref in data_sets):
+        what, fix = (
+            ("no data set gives its licence", 'add license: "<SPDX id>" (e.g. CC-BY-4.0) to it')
+            if data_sets
+            else (
+                "cites no data set (a reference of type data or database)",
+                (
+                    "add the data set under references with type: data, title, authors and "
+                    'license: "<SPDX id>" (e.g. CC-BY-4.0)'
+                ),
+            )
+        )
+        report.warning(
+            CITATION,
+            f"references[{data_sets[0][0]}].license" if data_sets else "references",
+            f"{what}: the terms of reuse of the data are unknown (FAIR R1.1), and a model card "
+            "or HEPData submission is not written without them",
+            fix,
+        )
 
 
 def _short(value: Any) -> str:
@@ -539,6 +585,48 @@ def check_citation(cff: dict[str, Any], report: Report) -> None:
             report.findings.append(finding)
     report.findings += rules_report.findings
     _check_placeholders(cff, report)
+
+
+def release_citation(root: Path) -> Record:
+    """Read CITATION.cff for a release: valid, and saying how its data are licensed.
+
+    The model card and the HEPData submission cite the project from CITATION.cff and carry
+    the licence of its data, so they are written only from a file the metadata checker accepts
+    (`check_citation`: its errors, not its warnings).
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The record (`read_citation`), with ``data_license`` set.
+
+    Raises:
+        SourceError: CITATION.cff is missing or cannot be read, the checker finds an error in
+            it (the message gives the first with its fix, and how many more there are), or no
+            data reference gives a licence. The message ends with what to do.
+    """
+    citation = read_citation(root)
+    if citation is None:
+        raise SourceError(
+            CITATION,
+            "is missing; the release cites the project from it. Fix: restore it "
+            "(`git checkout CITATION.cff`)",
+        )
+    report = Report()
+    check_citation(citation.raw, report)
+    if report.errors:
+        first, more = report.errors[0], len(report.errors) - 1
+        others = f" ({more} more: `make check-metadata` lists them)" if more else ""
+        field_ = f"{first.field}: " if first.field else ""
+        raise SourceError(
+            CITATION, f"{field_}{first.message}{others}. Fix: {first.fix}, then run this again"
+        )
+    if not citation.data_license:
+        finding = next(
+            f for f in report.warnings if f.field == "references" or f.field.endswith(".license")
+        )
+        raise SourceError(CITATION, f"{finding.field}: {finding.message}. Fix: {finding.fix}")
+    return citation
 
 
 def check_metadata(root: Path) -> Report:

@@ -36,6 +36,7 @@ from .scoring import (
     ModelContext,
     Released,
     Scorecard,
+    licence_texts,
     no_citation,
     run_checks,
 )
@@ -51,14 +52,6 @@ def _config(root: Path) -> dict[str, Any]:
     except (OSError, yaml.YAMLError):
         return {}
     return config if isinstance(config, dict) else {}
-
-
-def _licence_texts(root: Path) -> dict[str, str]:
-    """The licence texts LICENSES/<id>.txt: lower-case SPDX id to their path."""
-    folder = root / "LICENSES"
-    if not folder.is_dir():
-        return {}
-    return {p.stem.lower(): p.relative_to(root).as_posix() for p in sorted(folder.glob("*.txt"))}
 
 
 def _released(directory: Path, relative: str, manifest: dict[str, str]) -> Released:
@@ -117,7 +110,7 @@ def build_context(root: Path, report: Report, citation: Record) -> Context:
         domain=DOMAIN,
         config=config,
         files={name: (root / name).is_file() for name in looked_for},
-        licence_texts=_licence_texts(root),
+        licence_texts=licence_texts(root),
         datasheet=sheet.read_text(encoding="utf-8") if sheet.is_file() else None,
         manifests=tuple(m.relative_to(root).as_posix() for m in manifests),
         model=model,

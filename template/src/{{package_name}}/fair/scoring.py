@@ -25,6 +25,7 @@ from ..layout import (
     TRAINING_RECORD,
     VALIDATION_DIR,
 )
+from .cff import data_references
 from .findings import Finding, Report
 from .sources import CITATION, MODEL_CARD, ZENODO, Record
 
@@ -109,6 +110,22 @@ def worst(outcomes: Iterable[Outcome]) -> Status:
     """
     statuses = {o.status for o in outcomes}
     return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
+
+
+def licence_texts(root: Path) -> dict[str, str]:
+    """The licence texts of the project, LICENSES/<id>.txt as REUSE places them.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        Lower-case SPDX identifier -> the text's path relative to `root` ("LICENSES/<id>.txt",
+        the identifier as the file spells it); {} without a LICENSES folder.
+    """
+    folder = root / "LICENSES"
+    if not folder.is_dir():
+        return {}
+    return {p.stem.lower(): p.relative_to(root).as_posix() for p in sorted(folder.glob("*.txt"))}
 
 
 def licence_path(spdx: str) -> str:
@@ -225,9 +242,7 @@ class Context:
     @property
     def data_reference(self) -> dict[str, Any] | None:
         """The first reference of CITATION.cff of type data or database; None if none."""
-        references = self.citation.raw.get("references") or []
-        data = [r for r in references if isinstance(r, dict)]
-        return next((r for r in data if r.get("type") in ("data", "database")), None)
+        return next((ref for _, ref in data_references(self.citation.raw)), None)
 
     def first_error(self, files: Iterable[str]) -> Finding | None:
         """The first error the metadata checker found in some files.

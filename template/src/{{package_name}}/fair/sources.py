@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..layout import MODEL_CARD as MODEL_CARD  # the file name, re-exported
-from .cff import MAX_BYTES, CffError, Person, authors, dois, licenses, load_cff
+from .cff import MAX_BYTES, CffError, Person, authors, data_references, dois, licenses, load_cff
 from .rules import doi_id
 
 try:  # Python 3.11+
@@ -227,11 +227,8 @@ def read_citation(root: Path) -> Record | None:
         data = _mapping(load_cff(text), CITATION)
     except CffError as error:
         raise SourceError(CITATION, error.message) from error
-    references = data.get("references")
-    references = (
-        [r for r in references if isinstance(r, dict)] if isinstance(references, list) else []
-    )
-    data_license = next((_str(r.get("license")) for r in references if r.get("license")), None)
+    # The licence of the first data set that gives one (CFF allows a list: its first).
+    data_license = next((ids[0] for _, r in data_references(data) if (ids := licenses(r))), None)
     found = dois(data)
     top_doi = found[0].value if found and found[0].field == "doi" else None
     ids = licenses(data)
@@ -246,31 +243,6 @@ def read_citation(root: Path) -> Record | None:
         data_license=data_license,
         raw=data,
     )
-
-
-def release_citation(root: Path) -> Record:
-    """Read CITATION.cff for a release, which must say how its data are licensed.
-
-    The model card and the HEPData submission carry the licence of the data.
-
-    Args:
-        root: the project folder.
-
-    Returns:
-        The record (`read_citation`), with ``data_license`` set.
-
-    Raises:
-        SourceError: CITATION.cff is missing or cannot be read (`read_citation`), or none of its
-            references gives a licence.
-    """
-    citation = read_citation(root)
-    if citation is None:
-        raise SourceError(CITATION, "is missing; the release cites the project from it")
-    if not citation.data_license:
-        raise SourceError(
-            CITATION, "names no licence of the data: give the data reference a `license`"
-        )
-    return citation
 
 
 def read_codemeta(root: Path) -> Record | None:

@@ -59,7 +59,7 @@ def compare(got: np.ndarray, expected: np.ndarray) -> tuple[float, Disagreement 
     """
     got64, expected64 = np.asarray(got, np.float64), np.asarray(expected, np.float64)
     if got64.shape != expected64.shape:
-        raise ValueError(f"{got64.shape[0]} outputs for {expected64.shape[0]} events")
+        raise ValueError(f"{got64.shape[0]} outputs for {expected64.shape[0]} rows")
     deviation = np.abs(got64 - expected64)
     largest = float(np.max(deviation)) if deviation.size else 0.0
     bad = np.flatnonzero(~(deviation <= TOLERANCE))

@@ -3,8 +3,8 @@
 The YAML header is built with huggingface_hub's ModelCardData (licence, library, tags, data sets,
 metrics and a model-index with the test results); the sections follow the Hugging Face template
 and are filled from config/model_card.yaml, CITATION.cff, training.json, reports/metrics.json,
-the figures and the ONNX export. The figures are copied beside the card so that the model folder
-is complete on its own.
+the figures and the ONNX export. The figures and the licence text are copied beside the card so
+that the model folder is complete on its own.
 
 A card that was edited by hand since it was generated is never overwritten.
 """
@@ -23,8 +23,10 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from .. import project
 from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
 from ..data import manifest
+from ..fair.checks import release_citation
 from ..fair.crosswalk import model_card_authors
-from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license, release_citation
+from ..fair.scoring import licence_texts
+from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license
 from ..files import copy_file, write_text
 from ..layout import (
     CPP_DIR,
@@ -49,7 +51,9 @@ TEMPLATE = Path(__file__).with_name("model_card_template.md")
 MARKER = "<!-- Written by `make model-card`"
 FIGURES = {
     ROC_FIGURE: "ROC curve on the test set",
-    SCORE_FIGURE: "Classifier score for signal and background (test set)",
+    SCORE_FIGURE: (
+        f"Classifier score for {project.CLASS_NAMES[1]} and {project.CLASS_NAMES[0]} (test set)"
+    ),
     FEATURE_FIGURE: "Input feature distributions",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
@@ -91,6 +95,37 @@ def experiment_context(config: Config) -> dict[str, str] | None:
     }
 
 
+def model_title(title: str, model: str) -> str:
+    """The model's name in its card: the project's title, then the model's name.
+
+    Args:
+        title: the title of CITATION.cff, e.g. "Tau identification".
+        model: model.name of config/pipeline.yaml, e.g. "classifier".
+
+    Returns:
+        "<title> <model>"; the title alone when it ends with the model's name already
+        ("Tau classifier", not "Tau classifier classifier").
+    """
+    if title.casefold().rstrip().endswith(model.casefold()):
+        return title.rstrip()
+    return f"{title} {model}"
+
+
+def licence_copy(root: Path, spdx: str) -> tuple[Path, str] | None:
+    """The licence text the model folder carries, as the project keeps it.
+
+    Args:
+        root: the project folder.
+        spdx: the SPDX identifier of the data and model licence (CITATION.cff).
+
+    Returns:
+        (the text in the project's LICENSES/, its path in the model folder
+        "LICENSES/<id>.txt"); None when the project has no text of that licence.
+    """
+    relative = licence_texts(root).get(spdx.lower())
+    return (root / relative, relative) if relative else None
+
+
 def _citation_text(citation: Record) -> str:
     """The card's citation: authors, title, version and DOI of CITATION.cff.
 
@@ -106,22 +141,24 @@ def _citation_text(citation: Record) -> str:
         name for person in citation.authors or [] if (name := person.inverted_name())
     )
     end = "" if authors.endswith(".") else "."  # "Jr." ends the list already
-    parts = [f"{authors}{end} *{citation.title}*, version {citation.version}"]
+    version = f", version {citation.version}" if citation.version else ""
+    parts = [f"{authors}{end} *{citation.title}*{version}"]
     if citation.doi:
         parts.append(f"https://doi.org/{citation.doi}")
-    return ". ".join(parts) + ". See `CITATION.cff` (GitHub and Zenodo read it too)."
+    return ". ".join(parts) + ". The project's CITATION.cff gives it for citation managers."
 
 
 def _citation(root: Path) -> Record:
     """CITATION.cff of the project, which must name its data and their licence.
 
     Raises:
-        CardError: CITATION.cff is wrong, or has no data reference with a licence.
+        CardError: CITATION.cff is missing, the metadata checker finds an error in it, or no
+            data reference gives a licence (`fair.checks.release_citation`).
     """
     try:
         return release_citation(root)
     except SourceError as error:
-        raise CardError(f"{error.file}: {error.message}: run `make check-metadata`") from error
+        raise CardError(f"{error.file}: {error.message}") from error
 
 
 def _datasets(texts: dict[str, Any], citation: Record) -> list[str]:
@@ -156,7 +193,7 @@ def _card_data(
         The metadata, with one evaluation result per metric of `METRIC_NAMES`.
     """
     dataset_name = datasets[0] if datasets else f"{citation.title} data set"
-    extra: dict[str, Any] = {"model_version": citation.version}
+    extra: dict[str, Any] = {"model_version": citation.version} if citation.version else {}
     # The card's authors, as `make metadata` keeps them: full names from CITATION.cff.
     extra["authors"] = model_card_authors(citation.raw)
     if citation.doi:
@@ -209,7 +246,7 @@ def card_text(root: Path) -> str:
     model, record = load_trained(directory)
     onnx_io.load(directory / onnx_io.ONNX_FILE)  # the card documents a readable release only
     metrics = _read_json(layout.metrics, "evaluate")
-    name = f"{citation.title} {config.model_section().name}"
+    name = model_title(str(citation.title), config.model_section().name)
     experiment = experiment_context(config)
     tags = ["tabular-classification", "onnx", "fair", *texts["tags"]]
     if experiment and experiment["tag"] and experiment["tag"] not in tags:
@@ -220,6 +257,7 @@ def card_text(root: Path) -> str:
     files += [f"{CPP_DIR}/"] if cpp else []
     developers = ", ".join(p.full_name() for p in citation.authors or [])
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
+    licence = licence_copy(root, str(citation.data_license))
     card = ModelCard.from_template(
         card_data,
         template_path=str(TEMPLATE),
@@ -229,6 +267,7 @@ def card_text(root: Path) -> str:
         model_type=estimator.MODEL_TYPE,
         library=f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
         license_spdx=citation.data_license,
+        license_file=licence[1] if licence else None,
         repository=citation.raw.get("repository-code"),
         doi=citation.doi,
         files=files,
@@ -282,8 +321,9 @@ def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
 def write_model_card(root: Path) -> Path:
     """Write MODEL_CARD.md and its figures into the model folder; return the card.
 
-    The figures of reports/figures that exist are copied to models/<name>/figures/; the card
-    and the copies are recorded in the model's manifest.
+    The figures of reports/figures that exist are copied to models/<name>/figures/, and the
+    licence text of LICENSES/ to models/<name>/LICENSES/; the card and the copies are recorded
+    in the model's manifest, so that the folder can be released on its own.
 
     Args:
         root: the project folder, after `make export`.
@@ -315,6 +355,9 @@ def write_model_card(root: Path) -> Path:
         for file in FIGURES
         if layout.figure(file).is_file()
     ]
+    licence = licence_copy(root, str(release_citation(root).data_license))
+    if licence:  # the licence travels with the model, as with its figures
+        copied.append(copy_file(licence[0], directory / licence[1]))
     write_text(card, text)
     manifest.record_many([*copied, card], manifest_file)
     loaded = ModelCard.load(card)

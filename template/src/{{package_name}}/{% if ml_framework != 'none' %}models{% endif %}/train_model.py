@@ -10,16 +10,14 @@ describe a new model.
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import project
-from ..config import CONFIG_FILE, ConfigError, load_config
+from ..config import load_config
 from ..data import manifest
 from ..data.table import read_table
 from ..files import write_text
@@ -27,6 +25,7 @@ from ..layout import FEATURES_FIX, TRAINING_RECORD, Layout
 from ..provenance import provenance
 from ..step import run_step
 from . import estimator, interface
+from . import hyperparameters as settings
 
 
 def training_record(directory: Path) -> dict[str, Any]:
@@ -101,98 +100,16 @@ def load_trained(directory: Path) -> tuple[Any, dict[str, Any]]:
     return estimator.load(directory), record
 
 
-#: Names one setting has in other libraries, or in another model of the same library, in the
-#: order they are suggested: a setting written for one model is renamed for another. E.g.
-#: scikit-learn's GradientBoostingClassifier says `n_estimators` where the
-#: HistGradientBoostingClassifier says `max_iter`; XGBoost's native interface says `eta` where
-#: its scikit-learn interface says `learning_rate`.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "n_estimators": ("max_iter", "epochs"),
-    "num_boost_round": ("n_estimators", "max_iter"),
-    "max_iter": ("n_estimators", "epochs"),
-    "n_epochs": ("epochs", "max_iter"),
-    "num_epochs": ("epochs", "max_iter"),
-    "eta": ("learning_rate",),
-    "lr": ("learning_rate",),
-    "learning_rate_init": ("learning_rate",),
-    "num_leaves": ("max_leaf_nodes", "max_leaves"),
-    "max_leaves": ("max_leaf_nodes",),
-    "max_leaf_nodes": ("max_leaves",),
-    "min_child_samples": ("min_samples_leaf",),
-    "min_data_in_leaf": ("min_samples_leaf",),
-    "lambda": ("reg_lambda", "l2_regularization"),
-    "reg_lambda": ("l2_regularization",),
-    "l2_regularization": ("reg_lambda",),
-    "alpha": ("reg_alpha",),
-    "hidden_layer_sizes": ("hidden_sizes",),
-    "batch": ("batch_size",),
-}
-
-
-def _nearest(name: str, known: frozenset[str]) -> str | None:
-    """The known setting a user most likely meant by `name`.
-
-    Args:
-        name: a setting the estimator does not take.
-        known: the settings it takes (estimator.HYPERPARAMETERS).
-
-    Returns:
-        Its name in this model (`SYNONYMS`), else the closest spelling (difflib), else None.
-    """
-    for other in SYNONYMS.get(name, ()):
-        if other in known:
-            return other
-    near = difflib.get_close_matches(name, sorted(known), n=1)
-    return near[0] if near else None
-
-
 def check_hyperparameters(hyperparameters: dict[str, Any]) -> None:
-    """Check that every setting of `model.hyperparameters` is one the estimator takes.
+    """Check `model.hyperparameters` for this project's estimator (`hyperparameters.check`).
 
     Args:
         hyperparameters: the section as config/pipeline.yaml gives it.
 
     Raises:
-        ConfigError: the first unknown name, with the one meant (`_nearest`) or the known ones.
+        ConfigError: the first wrong setting, named with its fix.
     """
-    known = estimator.HYPERPARAMETERS
-    for name in sorted(set(hyperparameters) - known):
-        near = _nearest(name, known)
-        hint = f" (did you mean {near}?)" if near else ""
-        fix = f"rename it {near}" if near else f"remove it; known: {', '.join(sorted(known))}"
-        raise ConfigError(
-            f"{CONFIG_FILE}: model.hyperparameters.{name}: is not a setting of "
-            f"{estimator.LIBRARY}{hint}. Fix: {fix}"
-        )
-
-
-def refused_value(error: Exception, hyperparameters: dict[str, Any]) -> ConfigError | None:
-    """The configuration error behind a failure of `estimator.fit`, if it is one.
-
-    A library refuses a value with a TypeError or a ValueError naming the setting, e.g.
-    scikit-learn's "The 'max_iter' parameter of HistGradientBoostingClassifier must be an int in
-    the range [1, inf). Got 0 instead." or XGBoost's "value -1 for Parameter max_depth should be
-    greater equal to 0".
-
-    Args:
-        error: what `fit` raised.
-        hyperparameters: the settings it was given.
-
-    Returns:
-        One error naming the file and the setting (when the message names exactly one), the
-        library's reason and the fix; None for a ValueError that names no setting (not a
-        configuration error: it is raised as it is).
-    """
-    reason = " ".join(str(error).split())[:300]
-    named = [name for name in hyperparameters if re.search(rf"\b{re.escape(name)}\b", reason)]
-    if not named and not isinstance(error, TypeError):
-        return None
-    key = "model.hyperparameters" + (f".{named[0]}" if len(named) == 1 else "")
-    value = f" = {hyperparameters[named[0]]!r}" if len(named) == 1 else ""
-    return ConfigError(
-        f"{CONFIG_FILE}: {key}{value} is refused by {estimator.LIBRARY}: {reason} Fix: write a "
-        f"value {estimator.LIBRARY} accepts there (its documentation lists them)"
-    )
+    settings.check(hyperparameters, estimator.HYPERPARAMETERS, estimator.LIBRARY)
 
 
 def train(root: Path) -> Path:
@@ -207,7 +124,8 @@ def train(root: Path) -> Path:
     Raises:
         EstimatorError: models/estimator.py lacks a name of the Estimator interface.
         ConfigError: config/pipeline.yaml is wrong or has no `model:` section, a
-            hyperparameter is unknown, or the library refuses a value (`refused_value`).
+            setting is wrong (`hyperparameters.check`), or the library refuses a value
+            (`hyperparameters.refused_value`).
         ChecksumError: the training table differs from its manifest entry.
     """
     interface.check(estimator)
@@ -221,7 +139,7 @@ def train(root: Path) -> Path:
     try:
         model = estimator.fit(x, y, hyperparameters, config.seed)
     except (TypeError, ValueError) as error:  # a value the library refuses
-        refused = refused_value(error, hyperparameters)
+        refused = settings.refused_value(error, hyperparameters, estimator.LIBRARY)
         if refused is None:
             raise
         raise refused from error
