@@ -321,6 +321,33 @@ def _shown(value: object) -> str:
     return repr(value) if isinstance(value, str) else json.dumps(value, default=str)
 
 
+def unprotected_source(source: str, sha256: str | None) -> str | None:
+    """What is wrong with downloading `source` unencrypted without a pinned checksum.
+
+    Over http:// or ftp:// the file can be changed on its way (TLS protects https://), so such
+    a download needs `data.sha256` to be trusted. A server on this machine (localhost,
+    127.0.0.1, ::1) is reached without a network in between.
+
+    Args:
+        source: `data.source`, e.g. "http://example.org/events.csv".
+        sha256: `data.sha256`, or None.
+
+    Returns:
+        The problem, ending with its fix; None for https://, DOI addresses, a pinned checksum
+        or this machine.
+    """
+    scheme, _, rest = source.partition("://")
+    host = re.sub(r"^[^@/]*@", "", rest).split("/")[0].rsplit(":", 1)[0].strip("[]")
+    local = host in ("localhost", "::1") or host.startswith("127.")
+    if sha256 or scheme.lower() not in ("http", "ftp") or local:
+        return None
+    return (
+        f"{source!r} is plain {scheme}, not encrypted: the file could be changed on its way "
+        "and nobody would notice. Fix: use its https:// address, or pin data.sha256 (the output "
+        "of `sha256sum` of a copy you checked)"
+    )
+
+
 def _check_keys(name: str, values: dict[str, Any], keys: dict[str, Key]) -> None:
     for key in values:
         if key not in keys:
@@ -341,6 +368,10 @@ def _check_keys(name: str, values: dict[str, Any], keys: dict[str, Key]) -> None
                 f"{CONFIG_FILE}: {name}.{key}: {_shown(values[key])} {problem}. Fix: write e.g. "
                 f"{spec.example}"
             )
+    if name == "data" and isinstance(values.get("source"), str):
+        problem = unprotected_source(values["source"], values.get("sha256") or None)
+        if problem:
+            raise ConfigError(f"{CONFIG_FILE}: data.source: {problem}")
 
 
 def check(data: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ..config import CONFIG_FILE, SHA256_PATTERN, SOURCE_PATTERN, ConfigError
+from ..config import CONFIG_FILE, SHA256_PATTERN, SOURCE_PATTERN, ConfigError, unprotected_source
 from ..files import replace
 from ..layout import DOWNLOAD_DIR
 from .manifest import ChecksumError, sha256_of
@@ -41,7 +41,8 @@ def check_source(source: str, sha256: str | None) -> None:
         sha256: the expected checksum (64 lower-case hexadecimal digits), or None.
 
     Raises:
-        ConfigError: `source` or `sha256` is malformed; the message names data.source or
+        ConfigError: `source` or `sha256` is malformed, or `source` is unencrypted without a
+            `sha256` (`config.unprotected_source`); the message names data.source or
             data.sha256 and gives the fix.
     """
     if not SOURCE_PATTERN.match(source):
@@ -54,6 +55,9 @@ def check_source(source: str, sha256: str | None) -> None:
             f"{CONFIG_FILE}: data.sha256: {sha256!r} is not 64 lower-case hexadecimal digits. "
             "Fix: write the output of `sha256sum` of the file"
         )
+    problem = unprotected_source(source, sha256)
+    if problem:
+        raise ConfigError(f"{CONFIG_FILE}: data.source: {problem}")
 
 
 def _reject(fetched: Path, destination: Path) -> Path:
