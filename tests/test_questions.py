@@ -420,3 +420,26 @@ def test_keywords_are_asked_after_domain_and_experiment_and_fit_them(answers, ke
     default = ENV.from_string(QUESTIONS["keywords"]["default"]).render(**answers)
     assert default == keywords
     assert validate("keywords", default) == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "sha256", "refused"),
+    [
+        ("http://example.org/events.csv", "", True),
+        ("ftp://user@data.example.org:21/events.csv", "", True),
+        ("http://example.org/events.csv", "ab" * 32, False),
+        ("https://example.org/events.csv", "", False),
+        ("doi:10.5281/zenodo.1234567/events.csv", "", False),
+        ("http://127.0.0.1:8000/events.csv", "", False),
+        ("http://localhost/events.csv", "", False),
+        ("synthetic", "", False),
+    ],
+)
+def test_a_plain_http_source_needs_its_checksum(source: str, sha256: str, refused: bool) -> None:
+    """As the generated config.unprotected_source: the same sources need data.sha256."""
+    message = ENV.from_string(QUESTIONS["data_sha256"]["validator"]).render(
+        data_source=source, data_sha256=sha256
+    )
+    assert bool(message.strip()) == refused, message
+    if refused:
+        assert "data_sha256 is needed" in message and "https://" in message
