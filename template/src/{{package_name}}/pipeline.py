@@ -162,6 +162,8 @@ def _data_steps() -> list[Step]:
                 *_processed(layout, layout.train_table, layout.test_table),
                 layout.figure(FEATURE_FIGURE),
             ],
+            # The units of the figure's axes (`build_features.feature_units`).
+            files=(MODEL_CARD_FILE,) if project.ML_FRAMEWORK != "none" else (),
         ),
     ]
 

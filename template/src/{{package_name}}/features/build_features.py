@@ -12,6 +12,8 @@ processed tables keep the physical units of the raw data.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import sys
 import time
 from collections.abc import Sequence
@@ -20,13 +22,42 @@ from pathlib import Path
 import numpy as np
 
 from .. import project
-from ..config import load_config
+from ..config import ConfigError, load_config
 from ..data import manifest, partitions
+from ..data.interface import GeneratorError, generator
 from ..data.table import held_out, require_trainable, write_table
 from ..layout import FEATURE_FIGURE, RAW_REWRITE, Layout
 from ..step import run_step
 from ..visualization.plots import feature_distributions_figure
 from .cluster import ClusterError, compute, dask_client, describe
+
+#: The package these steps belong to.
+PACKAGE = str(__package__).split(".")[0]
+
+
+def feature_units(root: Path, names: Sequence[str]) -> list[str]:
+    """The unit of each column, for the axes of the figures.
+
+    As the model card gives them: `inputs:` of config/model_card.yaml (in a project with a
+    model), else FEATURES of data/synthetic.py. A column neither describes has no unit on its
+    axis; a wrong file here is left for the step that reads it to report (`make model-card`).
+
+    Args:
+        root: the project folder.
+        names: the feature columns, in order.
+
+    Returns:
+        One unit a column, in order ("" for none or a dimensionless number).
+    """
+    units: dict[str, str] = {}
+    with contextlib.suppress(GeneratorError):
+        units.update({feature.name: feature.unit for feature in generator().FEATURES})
+    if project.ML_FRAMEWORK != "none":
+        card_config = importlib.import_module(f"{PACKAGE}.models.card_config")
+        with contextlib.suppress(ConfigError):
+            inputs = card_config.load_card_config(root, require_text=False)["inputs"]
+            units.update({name: entry["unit"] for name, entry in inputs.items()})
+    return [units.get(name, "") for name in names]
 
 
 def stratified_split(
@@ -126,7 +157,9 @@ def build_features(root: Path) -> tuple[Path, Path]:
     for path, index in zip(paths, (train_idx, test_idx), strict=True):
         write_table(path, x[index], y[index], names)
     manifest.record_many(paths, layout.processed_dir / manifest.MANIFEST_NAME)
-    figure = feature_distributions_figure(x, y, names, layout.figure(FEATURE_FIGURE))
+    figure = feature_distributions_figure(
+        x, y, names, layout.figure(FEATURE_FIGURE), units=feature_units(config.root, names)
+    )
     name = project.ROW_NAMES[1]
     print(f"wrote {paths[0]} ({len(train_idx)} {name}), {paths[1]} ({len(test_idx)} {name})")
     print(f"wrote {figure}")
