@@ -55,8 +55,7 @@ def main(project: Path) -> dict[str, object]:
     workspace = project / "reports" / "likelihood_workspace.json"
     if workspace.exists():
         # `make likelihood` (HEP): the workspace against pyhf's own schema, and a model from it.
-        import pyhf
-
+        pyhf = importlib.import_module("pyhf")  # in the project's environment (HEP only)
         spec = json.loads(workspace.read_text(encoding="utf-8"))
         pyhf.schema.validate(spec, "workspace.json")
         model = pyhf.Workspace(spec).model()

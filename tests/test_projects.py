@@ -219,8 +219,9 @@ def check_release(
         record = next(doc for doc in yaml.safe_load_all(submission) if doc)
         resources = {r["location"]: r.get("type") for r in record["additional_resources"]}
         assert resources["likelihood_workspace.json"] == "HistFactory", resources
-        card = (model_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
-        assert "### Likelihood" in card and f"{limits['expected']['median']:.3g}" in card
+        card_text = (model_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
+        assert "### Likelihood" in card_text
+        assert f"{limits['expected']['median']:.3g}" in card_text
     else:
         assert "hepdata_valid" not in summary and "likelihood_poi" not in summary
         assert not (project / "reports" / "limits.json").exists()
