@@ -52,6 +52,17 @@ def main(project: Path) -> dict[str, object]:
     card = ModelCard.load(model_dir / "MODEL_CARD.md")
     summary["card_license"] = card.data.license
     summary["card_metrics"] = sorted(r.metric_type for r in card.data.eval_results or [])
+    workspace = project / "reports" / "likelihood_workspace.json"
+    if workspace.exists():
+        # `make likelihood` (HEP): the workspace against pyhf's own schema, and a model from it.
+        pyhf = importlib.import_module("pyhf")  # in the project's environment (HEP only)
+        spec = json.loads(workspace.read_text(encoding="utf-8"))
+        pyhf.schema.validate(spec, "workspace.json")
+        model = pyhf.Workspace(spec).model()
+        summary["likelihood_poi"] = model.config.poi_name
+        summary["likelihood_modifiers"] = sorted(
+            {m["type"] for c in spec["channels"] for s in c["samples"] for m in s["modifiers"]}
+        )
     archive = project / "hepdata" / "submission.tar.gz"
     if archive.exists():
         from hepdata_validator.full_submission_validator import FullSubmissionValidator

@@ -23,6 +23,8 @@ REBUILDABLE = {
     "reports/figures/score_distribution.png",
     "reports/predictions.csv",
     "reports/metrics.json",
+    "reports/likelihood_workspace.json",
+    "reports/limits.json",
     "reports/fair.json",
     "hepdata/submission/submission.yaml",
     "hepdata/submission.tar.gz",

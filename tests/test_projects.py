@@ -29,6 +29,8 @@ PROJECTS = list(itertools.product(MATRIX["ml_framework"], MATRIX["domain"]))
 #: The package name of a project generated with the defaults.
 PACKAGE = "my_fair_analysis"
 IDS = [f"{framework}-{domain}" for framework, domain in PROJECTS]
+#: The expected limits of reports/limits.json (`make likelihood`), from -2 to +2 sigma.
+LIMIT_BAND = ("minus_2_sigma", "minus_1_sigma", "median", "plus_1_sigma", "plus_2_sigma")
 
 #: The projects whose documentation is built: each domain without a model, and each framework
 #: once, each in another domain. What the docs render differs by domain (the data pages) and by
@@ -137,6 +139,12 @@ def test_project_installs_tests_and_runs_its_pipeline(
         training = json.loads((project / "models" / "classifier" / "training.json").read_text())
         assert training["provenance"]["data_sha256"]
         assert (project / "reports" / "figures" / "roc_curve.png").is_file()
+        # HEP: `make all` runs `make likelihood` before the card and the HEPData record.
+        ran = [line.split(":")[0][4:] for line in out.splitlines() if line.startswith("--- ")]
+        assert ("likelihood" in ran) == (domain == "hep"), ran
+        if domain == "hep":
+            assert ran.index("likelihood") < ran.index("model-card") < ran.index("hepdata")
+            assert "95% CL upper limit on mu: expected" in out
         check_release(project, python, framework, domain, env)
     # Raw data are never overwritten by a second run.
     before = raw.read_bytes()
@@ -199,8 +207,24 @@ def check_release(
         tables = [doc for doc in yaml.safe_load_all(submission) if doc and "data_file" in doc]
         assert len(tables) == 2
         assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
+        # `make likelihood`: a HistFactory workspace pyhf accepts, with the background
+        # normalisation and per-bin statistical uncertainties, and finite ordered limits on mu;
+        # the workspace is the record's likelihood resource.
+        assert summary["likelihood_poi"] == "mu"
+        assert {"normfactor", "normsys", "staterror"} <= set(summary["likelihood_modifiers"])
+        limits = json.loads((project / "reports" / "limits.json").read_text())
+        band = [limits["expected"][key] for key in LIMIT_BAND]
+        assert all(0 < value < 10 for value in [*band, limits["observed"]]), limits
+        assert band == sorted(band) and band[0] < band[2] < band[-1], limits
+        record = next(doc for doc in yaml.safe_load_all(submission) if doc)
+        resources = {r["location"]: r.get("type") for r in record["additional_resources"]}
+        assert resources["likelihood_workspace.json"] == "HistFactory", resources
+        card_text = (model_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
+        assert "### Likelihood" in card_text
+        assert f"{limits['expected']['median']:.3g}" in card_text
     else:
-        assert "hepdata_valid" not in summary
+        assert "hepdata_valid" not in summary and "likelihood_poi" not in summary
+        assert not (project / "reports" / "limits.json").exists()
     assert (model_dir / "cpp" / "classifier.h").is_file() == (framework == "scikit-learn")
     out = run(["make", "validate-model", f"PYTHON={python}"], cwd=project, env=env)
     assert "ok: onnxruntime reproduces the 100 reference outputs" in out

@@ -80,6 +80,13 @@ def _fraction(value: object) -> str | None:
     return None
 
 
+def _positive(value: object) -> str | None:
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or number <= 0:
+        return "is not a positive number"
+    return None
+
+
 def _path(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "is not a relative path"
@@ -300,6 +307,18 @@ SCHEMA: dict[str, Key | Section] = {
         },
         required=False,
     ),
+    # The statistical model of `make likelihood` (HEP, models/likelihood.py): a HistFactory
+    # channel of the classifier score on the test set, scaled to the expected yields.
+    "likelihood": Section(
+        {
+            "bins": Key(_at_least(1), "bins: 10"),
+            "signal_yield": Key(_positive, "signal_yield: 50"),
+            "background_yield": Key(_positive, "background_yield: 1000"),
+            "background_uncertainty": Key(_fraction, "background_uncertainty: 0.1"),
+            "confidence_level": Key(_fraction, "confidence_level: 0.95"),
+        },
+        required=False,
+    ),
 }
 #: Keys required only with the seeded generator (`data.source: synthetic`).
 SYNTHETIC_KEYS = ("n_events", "signal_fraction")
@@ -492,6 +511,27 @@ class ReportsSection:
 
 
 @dataclass(frozen=True)
+class LikelihoodSection:
+    """`likelihood:` (HEP with a model): the HistFactory model of `make likelihood`.
+
+    Attributes:
+        bins: equal bins of the classifier score in [0, 1].
+        signal_yield: the expected number of signal events in the whole score range, at the
+            signal strength mu = 1 (the test-set histogram is scaled to it).
+        background_yield: the expected number of background events, likewise.
+        background_uncertainty: the relative uncertainty of the background normalisation,
+            in (0, 1) (0.1: 10%), a HistFactory normsys.
+        confidence_level: of the upper limit on the signal strength, in (0, 1) (0.95).
+    """
+
+    bins: int
+    signal_yield: float
+    background_yield: float
+    background_uncertainty: float
+    confidence_level: float
+
+
+@dataclass(frozen=True)
 class FiguresSection:
     """`figures:` (HEP): the experiment label of the figures and the HEPData keywords.
 
@@ -525,6 +565,7 @@ class Config:
         data, features, dask, reports: the sections of the same names.
         model: the `model:` section, None in a project without a model.
         figures: the `figures:` section (empty where the file has none).
+        likelihood: the `likelihood:` section, None where the file has none.
     """
 
     root: Path
@@ -536,6 +577,7 @@ class Config:
     reports: ReportsSection
     model: ModelSection | None = None
     figures: FiguresSection = FiguresSection()
+    likelihood: LikelihoodSection | None = None
 
     def model_section(self) -> ModelSection:
         """The `model:` section, for a step that needs the model.
@@ -553,6 +595,24 @@ class Config:
                 "`  name: classifier` and `  dir: models/classifier`"
             )
         return self.model
+
+    def likelihood_section(self) -> LikelihoodSection:
+        """The `likelihood:` section, for `make likelihood`.
+
+        Returns:
+            The section, as `likelihood` holds it.
+
+        Raises:
+            ConfigError: the file has no `likelihood:` section.
+        """
+        if self.likelihood is None:
+            raise ConfigError(
+                f"{CONFIG_FILE}: likelihood: is missing, and `make likelihood` needs it. Fix: "
+                "add the section at the end of the file: `likelihood:`, then the indented lines "
+                "`  bins: 10`, `  signal_yield: 50`, `  background_yield: 1000`, "
+                "`  background_uncertainty: 0.1` and `  confidence_level: 0.95`"
+            )
+        return self.likelihood
 
     def path(self, section: str, key: str) -> Path:
         """A path of the file by section and key, for code written before the typed sections.
@@ -618,6 +678,7 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
     """The typed sections of a mapping that `check` accepted; paths resolved against `root`."""
     raw, features, reports = data["data"], data["features"], data["reports"]
     dask, model, figures = data.get("dask") or {}, data.get("model"), data.get("figures") or {}
+    likelihood = data.get("likelihood")
     return Config(
         root=root,
         raw=data,
@@ -649,6 +710,15 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
                 for name, where in (figures.get("paper_locations") or {}).items()
                 if where
             },
+        ),
+        likelihood=None
+        if likelihood is None
+        else LikelihoodSection(
+            bins=int(likelihood["bins"]),
+            signal_yield=float(likelihood["signal_yield"]),
+            background_yield=float(likelihood["background_yield"]),
+            background_uncertainty=float(likelihood["background_uncertainty"]),
+            confidence_level=float(likelihood["confidence_level"]),
         ),
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import project
 from .config import Config
 
 #: The lock every step holds while it runs (step.py), relative to the project folder.
@@ -52,6 +53,9 @@ CPP_FILES = ("classifier.h", "classifier.cc", "score.cc")
 #: (models/export_cpp.py); git ignores build/.
 CPP_BUILD_DIR = Path("build") / "cpp"
 MODEL_FIGURES_DIR = "figures"
+#: `make likelihood` (HEP): the HistFactory workspace (pyhf JSON) and the upper limits.
+WORKSPACE_FILE = "likelihood_workspace.json"
+LIMITS_FILE = "limits.json"
 HEPDATA_DIR = Path("hepdata")
 SUBMISSION_DIR = "submission"
 ARCHIVE = "submission.tar.gz"
@@ -115,6 +119,16 @@ class Layout:
         return self.predictions.parent / METRICS_FILE
 
     @property
+    def workspace(self) -> Path:
+        """reports/likelihood_workspace.json: the HistFactory workspace (`make likelihood`)."""
+        return self.predictions.parent / WORKSPACE_FILE
+
+    @property
+    def limits(self) -> Path:
+        """reports/limits.json: the upper limits on the signal strength (`make likelihood`)."""
+        return self.predictions.parent / LIMITS_FILE
+
+    @property
     def model_dir(self) -> Path:
         """models/<name> (`model.dir`): the model release, never removed by `make clean`."""
         return self.config.model_section().dir
@@ -168,7 +182,8 @@ class Layout:
         Returns:
             Files and folders (.pipeline/, build/cpp/, hepdata/submission/), present or not:
             those of the features step and reports/fair.json, and in a project with a model
-            the evaluation's outputs and the HEPData submission too.
+            the evaluation's outputs and the HEPData submission too (in HEP, the likelihood's
+            workspace and limits as well).
         """
         files = [
             self.config.root / STAMP_DIR,
@@ -189,6 +204,8 @@ class Layout:
                 hepdata / SUBMISSION_DIR,
                 hepdata / ARCHIVE,
             ]
+            if project.DOMAIN == "hep":
+                files += [self.workspace, self.limits]
         return files
 
     def output_folders(self) -> list[Path]:

@@ -203,12 +203,36 @@ def _training_steps() -> list[Step]:
     ]
 
 
+def _likelihood_outputs(layout: Layout) -> list[Path]:
+    """The workspace and limits of `make likelihood` (HEP; none elsewhere)."""
+    return [layout.workspace, layout.limits] if project.DOMAIN == "hep" else []
+
+
+def _likelihood_steps() -> list[Step]:
+    """HEP: the HistFactory model of the classifier score and the limits from it."""
+    if project.DOMAIN != "hep":
+        return []
+    return [
+        Step(
+            "likelihood",
+            (("models.likelihood", "make_likelihood"),),
+            after=("predict",),
+            sections=("seed", "reports", "likelihood"),
+            reads=lambda layout: [layout.predictions],
+            outputs=_likelihood_outputs,
+        )
+    ]
+
+
 def _release_steps() -> list[Step]:
-    """Export, validate, write the model card (and, in HEP, the HEPData submission)."""
+    """Export, validate, write the model card; in HEP the likelihood first, HEPData last."""
     export = [("models.export_onnx", "export")]
     if project.ML_FRAMEWORK == "scikit-learn":
         export.append(("models.export_cpp", "export_cpp"))
+    # HEP: the likelihood of the classifier score, which the card and HEPData describe.
+    likelihood = ("likelihood",) if project.DOMAIN == "hep" else ()
     found = [
+        *_likelihood_steps(),
         Step(
             "export",
             tuple(export),
@@ -222,13 +246,14 @@ def _release_steps() -> list[Step]:
         Step(
             "model-card",
             (("models.model_card", "write_model_card"),),
-            after=("train", "evaluate", "export"),
+            after=("train", "evaluate", "export", *likelihood),
             sections=("seed", "data", "features", "model", "reports", "figures"),
             reads=lambda layout: [
                 *_model_outputs(layout),
                 layout.metrics,
                 *_figures(layout),
                 *_export_outputs(layout),
+                *_likelihood_outputs(layout),
             ],
             outputs=lambda layout: [layout.model_dir / MODEL_CARD],
             files=(MODEL_CARD_FILE, CITATION),
@@ -255,11 +280,12 @@ def _release_steps() -> list[Step]:
             Step(
                 "hepdata",
                 (("models.hepdata_submission", "build_submission"),),
-                after=("predict", "evaluate", "export", "model-card"),
+                after=("predict", "evaluate", "export", "likelihood", "model-card"),
                 sections=("model", "reports", "figures"),
                 reads=lambda layout: [
                     layout.predictions,
                     layout.metrics,
+                    *_likelihood_outputs(layout),
                     *_export_outputs(layout),
                     layout.model_dir / MODEL_CARD,
                     layout.model_dir / MANIFEST_NAME,

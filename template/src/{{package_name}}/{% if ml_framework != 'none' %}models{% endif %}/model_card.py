@@ -126,6 +126,47 @@ def licence_copy(root: Path, spdx: str) -> tuple[Path, str] | None:
     return (root / relative, relative) if relative else None
 
 
+def likelihood_context(layout: Layout) -> dict[str, Any] | None:
+    """The likelihood of `make likelihood` as the card describes it (HEP projects).
+
+    Args:
+        layout: the project's outputs; reports/limits.json is read.
+
+    Returns:
+        {"workspace": its path in the project, "level": e.g. "95%", "channels": [{"name",
+        "bins", "samples"}], "modifiers": [{"name", "type"}], "expected": {band key: limit on
+        mu}, "observed": limit on mu, "seed", "signal_yield", "background_yield" (events),
+        "background_uncertainty" (relative), "method"}; None in a project of another domain.
+
+    Raises:
+        FileNotFoundError: reports/limits.json is missing (run `make likelihood`).
+        CardError: it is not the file `make likelihood` writes.
+    """
+    if project.DOMAIN != "hep":
+        return None
+    limits = _read_json(layout.limits, "likelihood")
+    try:
+        return {
+            "workspace": str(limits["workspace"]),
+            "level": f"{float(limits['confidence_level']):.0%}",
+            "channels": list(limits["model"]["channels"]),
+            "modifiers": list(limits["model"]["modifiers"]),
+            "expected": {key: float(value) for key, value in limits["expected"].items()},
+            "observed": float(limits["observed"]),
+            "seed": limits["observed_data"]["seed"],
+            "method": str(limits["method"]),
+            **{
+                key: float(limits["settings"][key])
+                for key in ("signal_yield", "background_yield", "background_uncertainty")
+            },
+        }
+    except (KeyError, TypeError, ValueError) as error:
+        raise CardError(
+            f"{layout.limits}: is not the file `make likelihood` writes ({error!r}): run "
+            "`make likelihood` again"
+        ) from error
+
+
 def _citation_text(citation: Record) -> str:
     """The card's citation: authors, title, version and DOI of CITATION.cff.
 
@@ -276,6 +317,7 @@ def card_text(root: Path) -> str:
         preprocessing=estimator.preprocessing(model),
         input_preprocessing=estimator.input_preprocessing(model),
         experiment=experiment,
+        likelihood=likelihood_context(layout),
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],
