@@ -285,6 +285,7 @@ def _release_steps() -> list[Step]:
                 reads=lambda layout: [
                     layout.predictions,
                     layout.metrics,
+                    *_figures(layout)[1:],  # the tables' figures: ROC curve, scores
                     *_likelihood_outputs(layout),
                     *_export_outputs(layout),
                     layout.model_dir / MODEL_CARD,
