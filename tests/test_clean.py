@@ -23,6 +23,8 @@ REBUILDABLE = {
     "reports/figures/score_distribution.png",
     "reports/predictions.csv",
     "reports/metrics.json",
+    "reports/feature_importance.json",
+    "reports/figures/feature_importance.png",
     "reports/likelihood_workspace.json",
     "reports/limits.json",
     "reports/fair.json",

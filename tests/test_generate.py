@@ -115,6 +115,7 @@ MODEL_PACKAGE = {
     "models/interface.py",
     "models/train_model.py",
     "models/hyperparameters.py",
+    "models/importance.py",
     "models/predict_model.py",
     "models/evaluate_model.py",
     "models/onnx_io.py",

@@ -139,6 +139,11 @@ def test_project_installs_tests_and_runs_its_pipeline(
         training = json.loads((project / "models" / "classifier" / "training.json").read_text())
         assert training["provenance"]["data_sha256"]
         assert (project / "reports" / "figures" / "roc_curve.png").is_file()
+        # Every framework: the permutation importance of each input, in the card.
+        ranked = json.loads((project / "reports" / "feature_importance.json").read_text())
+        assert sorted(f["name"] for f in ranked["features"]) == sorted(training["features"])
+        card = (project / "models" / "classifier" / "MODEL_CARD.md").read_text(encoding="utf-8")
+        assert "### Feature importance" in card and f"`{ranked['features'][0]['name']}`" in card
         # HEP: `make all` runs `make likelihood` before the card and the HEPData record.
         ran = [line.split(":")[0][4:] for line in out.splitlines() if line.startswith("--- ")]
         assert ("likelihood" in ran) == (domain == "hep"), ran
@@ -205,8 +210,12 @@ def check_release(
         # Every table with the energy of config/pipeline.yaml in GeV: 13.6 TeV for CMS.
         submission = (project / "hepdata" / "submission" / "submission.yaml").read_text()
         tables = [doc for doc in yaml.safe_load_all(submission) if doc and "data_file" in doc]
-        assert len(tables) == 2
+        assert len(tables) == 3  # ROC curve, score distributions, feature importance
         assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
+        # Each table with its figure and thumbnail (HEPData's image resources).
+        for table in tables:
+            shown = {r["description"] for r in table["additional_resources"]}
+            assert {"Image file", "Thumbnail image file"} <= shown, table["name"]
         # `make likelihood`: a HistFactory workspace pyhf accepts, with the background
         # normalisation and per-bin statistical uncertainties, and finite ordered limits on mu;
         # the workspace is the record's likelihood resource.

@@ -40,6 +40,9 @@ FAIR_REPORT = Path("reports") / "fair.json"
 ROC_FIGURE = "roc_curve.png"
 SCORE_FIGURE = "score_distribution.png"
 METRICS_FILE = "metrics.json"
+#: `make importance`: the permutation importance of each input, and its figure.
+IMPORTANCE_FILE = "feature_importance.json"
+IMPORTANCE_FIGURE = "feature_importance.png"
 TRAINING_RECORD = "training.json"
 ONNX_FILE = "model.onnx"
 MODEL_CARD = "MODEL_CARD.md"
@@ -119,6 +122,11 @@ class Layout:
         return self.predictions.parent / METRICS_FILE
 
     @property
+    def importance(self) -> Path:
+        """reports/feature_importance.json: each input's permutation importance."""
+        return self.predictions.parent / IMPORTANCE_FILE
+
+    @property
     def workspace(self) -> Path:
         """reports/likelihood_workspace.json: the HistFactory workspace (`make likelihood`)."""
         return self.predictions.parent / WORKSPACE_FILE
@@ -182,8 +190,8 @@ class Layout:
         Returns:
             Files and folders (.pipeline/, build/cpp/, hepdata/submission/), present or not:
             those of the features step and reports/fair.json, and in a project with a model
-            the evaluation's outputs and the HEPData submission too (in HEP, the likelihood's
-            workspace and limits as well).
+            the outputs of the evaluation and the feature importance and the HEPData
+            submission too (in HEP, the likelihood's workspace and limits as well).
         """
         files = [
             self.config.root / STAMP_DIR,
@@ -201,6 +209,8 @@ class Layout:
                 self.figure(SCORE_FIGURE),
                 self.predictions,
                 self.metrics,
+                self.importance,
+                self.figure(IMPORTANCE_FIGURE),
                 hepdata / SUBMISSION_DIR,
                 hepdata / ARCHIVE,
             ]

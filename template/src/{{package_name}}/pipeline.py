@@ -43,6 +43,7 @@ from .layout import (
     EXPORT_CHECK,
     FEATURE_FIGURE,
     HEPDATA_DIR,
+    IMPORTANCE_FIGURE,
     MANIFEST_NAME,
     MODEL_CARD,
     ONNX_FILE,
@@ -200,7 +201,21 @@ def _training_steps() -> list[Step]:
             reads=lambda layout: [layout.predictions],
             outputs=lambda layout: [layout.metrics, *_figures(layout)[1:]],
         ),
+        Step(
+            "importance",
+            (("models.importance", "importance"),),
+            after=("features", "train"),
+            sections=("seed", "features", "model", "reports", "figures"),
+            reads=lambda layout: [*_processed(layout, layout.test_table), *_model_outputs(layout)],
+            outputs=_importance_outputs,
+            files=(MODEL_CARD_FILE,),  # the inputs' descriptions and units
+        ),
     ]
+
+
+def _importance_outputs(layout: Layout) -> list[Path]:
+    """The permutation importance of `make importance` and its figure."""
+    return [layout.importance, layout.figure(IMPORTANCE_FIGURE)]
 
 
 def _likelihood_outputs(layout: Layout) -> list[Path]:
@@ -246,12 +261,13 @@ def _release_steps() -> list[Step]:
         Step(
             "model-card",
             (("models.model_card", "write_model_card"),),
-            after=("train", "evaluate", "export", *likelihood),
+            after=("train", "evaluate", "importance", "export", *likelihood),
             sections=("seed", "data", "features", "model", "reports", "figures"),
             reads=lambda layout: [
                 *_model_outputs(layout),
                 layout.metrics,
                 *_figures(layout),
+                *_importance_outputs(layout),
                 *_export_outputs(layout),
                 *_likelihood_outputs(layout),
             ],
@@ -280,12 +296,13 @@ def _release_steps() -> list[Step]:
             Step(
                 "hepdata",
                 (("models.hepdata_submission", "build_submission"),),
-                after=("predict", "evaluate", "export", "likelihood", "model-card"),
+                after=("predict", "evaluate", "importance", "export", "likelihood", "model-card"),
                 sections=("model", "reports", "figures"),
                 reads=lambda layout: [
                     layout.predictions,
                     layout.metrics,
                     *_figures(layout)[1:],  # the tables' figures: ROC curve, scores
+                    *_importance_outputs(layout),
                     *_likelihood_outputs(layout),
                     *_export_outputs(layout),
                     layout.model_dir / MODEL_CARD,

@@ -32,6 +32,7 @@ from ..layout import (
     CPP_DIR,
     EXPORT_CHECK,
     FEATURE_FIGURE,
+    IMPORTANCE_FIGURE,
     MODEL_FIGURES_DIR,
     ROC_FIGURE,
     SCORE_FIGURE,
@@ -55,6 +56,7 @@ FIGURES = {
         f"Classifier score for {project.CLASS_NAMES[1]} and {project.CLASS_NAMES[0]} (test set)"
     ),
     FEATURE_FIGURE: "Input feature distributions",
+    IMPORTANCE_FIGURE: "Permutation importance: the drop of the ROC AUC when an input is shuffled",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 
@@ -318,6 +320,7 @@ def card_text(root: Path) -> str:
         input_preprocessing=estimator.input_preprocessing(model),
         experiment=experiment,
         likelihood=likelihood_context(layout),
+        importance=_read_json(layout.importance, "importance"),
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],
