@@ -27,6 +27,7 @@ REBUILDABLE = {
     "reports/figures/feature_importance.png",
     "reports/likelihood_workspace.json",
     "reports/limits.json",
+    "reports/cutflow.json",
     "reports/fair.json",
     "hepdata/submission/submission.yaml",
     "hepdata/submission.tar.gz",

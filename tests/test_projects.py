@@ -144,6 +144,7 @@ def test_project_installs_tests_and_runs_its_pipeline(
         assert sorted(f["name"] for f in ranked["features"]) == sorted(training["features"])
         card = (project / "models" / "classifier" / "MODEL_CARD.md").read_text(encoding="utf-8")
         assert "### Feature importance" in card and f"`{ranked['features'][0]['name']}`" in card
+        assert ("### Cut flow" in card) == (domain == "hep")
         # HEP: `make all` runs `make likelihood` before the card and the HEPData record.
         ran = [line.split(":")[0][4:] for line in out.splitlines() if line.startswith("--- ")]
         assert ("likelihood" in ran) == (domain == "hep"), ran
@@ -210,10 +211,12 @@ def check_release(
         # Every table with the energy of config/pipeline.yaml in GeV: 13.6 TeV for CMS.
         submission = (project / "hepdata" / "submission" / "submission.yaml").read_text()
         tables = [doc for doc in yaml.safe_load_all(submission) if doc and "data_file" in doc]
-        assert len(tables) == 3  # ROC curve, score distributions, feature importance
+        named = ["ROC curve", "Score distributions", "Feature importance", "Cut flow"]
+        assert [t["name"] for t in tables] == named
         assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
-        # Each table with its figure and thumbnail (HEPData's image resources).
-        for table in tables:
+        # Each table with its figure and thumbnail (HEPData's image resources; the cut flow
+        # is a table of its own).
+        for table in tables[:3]:
             shown = {r["description"] for r in table["additional_resources"]}
             assert {"Image file", "Thumbnail image file"} <= shown, table["name"]
         # `make likelihood`: a HistFactory workspace pyhf accepts, with the background

@@ -39,7 +39,7 @@ MIN_EVENTS = 2
 #: `figures.com_energy_tev`: above this (TeV) a value is taken for one written in GeV.
 MAX_ENERGY_TEV = 1000
 #: `figures.paper_locations`: the tables of `make hepdata`, by their figure's name.
-HEPDATA_TABLES = ("roc_curve", "score_distribution", "feature_importance")
+HEPDATA_TABLES = ("roc_curve", "score_distribution", "feature_importance", "cutflow")
 #: Below this energy (TeV) a label gives the energy in GeV (900 GeV rather than 0.9 TeV).
 GEV_BELOW_TEV = 1.0
 #: The longest keyword value and table location hepdata-validator accepts (submission schema).
@@ -84,6 +84,33 @@ def _positive(value: object) -> str | None:
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if number is None or not math.isfinite(number) or number <= 0:
         return "is not a positive number"
+    return None
+
+
+def _cuts(value: object) -> str | None:
+    """`cutflow.cuts`: a list of cuts, each {name, feature, min and/or max}."""
+    if not isinstance(value, list):
+        return "is not a list of cuts (each with name, feature, and min and/or max)"
+    for i, cut in enumerate(value):
+        where = f"has at [{i}] "
+        if not isinstance(cut, dict):
+            return f"{where}{_shown(cut)}, not a mapping of name, feature, min and/or max"
+        unknown = sorted(set(cut) - {"name", "feature", "min", "max"}, key=str)
+        if unknown:
+            return f"{where}the key {unknown[0]!r}: a cut has name, feature, min and max"
+        for key in ("name", "feature"):
+            if _text(cut.get(key)):
+                return f"{where}no {key} (a text)"
+        bounds = [cut.get(key) for key in ("min", "max") if cut.get(key) is not None]
+        if not bounds:
+            return f"{where}neither min nor max: a cut keeps min <= value < max"
+        if any(
+            not isinstance(b, int | float) or isinstance(b, bool) or not math.isfinite(b)
+            for b in bounds
+        ):
+            return f"{where}a min or max that is not a number"
+        if len(bounds) == 2 and not float(cut["min"]) < float(cut["max"]):
+            return f"{where}min {cut['min']} not below max {cut['max']}"
     return None
 
 
@@ -307,6 +334,15 @@ SCHEMA: dict[str, Key | Section] = {
         },
         required=False,
     ),
+    # The selection of `make cutflow` (HEP, models/cutflow.py): cuts on the inputs, then the
+    # classifier's working point.
+    "cutflow": Section(
+        {
+            "cuts": Key(_cuts, "cuts: [{name: leading jet, feature: pt_lead, min: 40}]"),
+            "working_point": Key(_fraction, "working_point: 0.5"),
+        },
+        required=False,
+    ),
     # The statistical model of `make likelihood` (HEP, models/likelihood.py): a HistFactory
     # channel of the classifier score on the test set, scaled to the expected yields.
     "likelihood": Section(
@@ -511,6 +547,36 @@ class ReportsSection:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """One cut of `cutflow.cuts`: the events with `low` <= feature < `high` pass.
+
+    Attributes:
+        name: how the cut flow names it ("leading jet pT > 40 GeV").
+        feature: the input column it cuts on.
+        low: the smallest value kept, in the unit of the column; None for no lower bound.
+        high: the first value no longer kept; None for no upper bound.
+    """
+
+    name: str
+    feature: str
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class CutflowSection:
+    """`cutflow:` (HEP with a model): the selection of `make cutflow`.
+
+    Attributes:
+        cuts: the cuts on the inputs, in the order they are applied.
+        working_point: the classifier score at or above which an event is selected, in (0, 1).
+    """
+
+    cuts: tuple[Cut, ...]
+    working_point: float
+
+
+@dataclass(frozen=True)
 class LikelihoodSection:
     """`likelihood:` (HEP with a model): the HistFactory model of `make likelihood`.
 
@@ -566,6 +632,7 @@ class Config:
         model: the `model:` section, None in a project without a model.
         figures: the `figures:` section (empty where the file has none).
         likelihood: the `likelihood:` section, None where the file has none.
+        cutflow: the `cutflow:` section, None where the file has none.
     """
 
     root: Path
@@ -578,6 +645,7 @@ class Config:
     model: ModelSection | None = None
     figures: FiguresSection = FiguresSection()
     likelihood: LikelihoodSection | None = None
+    cutflow: CutflowSection | None = None
 
     def model_section(self) -> ModelSection:
         """The `model:` section, for a step that needs the model.
@@ -613,6 +681,24 @@ class Config:
                 "`  background_uncertainty: 0.1` and `  confidence_level: 0.95`"
             )
         return self.likelihood
+
+    def cutflow_section(self) -> CutflowSection:
+        """The `cutflow:` section, for `make cutflow`.
+
+        Returns:
+            The section, as `cutflow` holds it.
+
+        Raises:
+            ConfigError: the file has no `cutflow:` section.
+        """
+        if self.cutflow is None:
+            raise ConfigError(
+                f"{CONFIG_FILE}: cutflow: is missing, and `make cutflow` needs it. Fix: add the "
+                "section at the end of the file: `cutflow:`, then the indented lines "
+                "`  cuts: [{name: leading jet, feature: pt_lead, min: 40}]` and "
+                "`  working_point: 0.5`"
+            )
+        return self.cutflow
 
     def path(self, section: str, key: str) -> Path:
         """A path of the file by section and key, for code written before the typed sections.
@@ -678,7 +764,7 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
     """The typed sections of a mapping that `check` accepted; paths resolved against `root`."""
     raw, features, reports = data["data"], data["features"], data["reports"]
     dask, model, figures = data.get("dask") or {}, data.get("model"), data.get("figures") or {}
-    likelihood = data.get("likelihood")
+    likelihood, cutflow = data.get("likelihood"), data.get("cutflow")
     return Config(
         root=root,
         raw=data,
@@ -719,6 +805,20 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
             background_yield=float(likelihood["background_yield"]),
             background_uncertainty=float(likelihood["background_uncertainty"]),
             confidence_level=float(likelihood["confidence_level"]),
+        ),
+        cutflow=None
+        if cutflow is None
+        else CutflowSection(
+            cuts=tuple(
+                Cut(
+                    str(c["name"]).strip(),
+                    str(c["feature"]),
+                    _number(c.get("min")),
+                    _number(c.get("max")),
+                )
+                for c in cutflow["cuts"]
+            ),
+            working_point=float(cutflow["working_point"]),
         ),
     )
 

@@ -56,6 +56,8 @@ CPP_FILES = ("classifier.h", "classifier.cc", "score.cc")
 #: (models/export_cpp.py); git ignores build/.
 CPP_BUILD_DIR = Path("build") / "cpp"
 MODEL_FIGURES_DIR = "figures"
+#: `make cutflow` (HEP): the events of each sample after each selection step.
+CUTFLOW_FILE = "cutflow.json"
 #: `make likelihood` (HEP): the HistFactory workspace (pyhf JSON) and the upper limits.
 WORKSPACE_FILE = "likelihood_workspace.json"
 LIMITS_FILE = "limits.json"
@@ -127,6 +129,11 @@ class Layout:
         return self.predictions.parent / IMPORTANCE_FILE
 
     @property
+    def cutflow(self) -> Path:
+        """reports/cutflow.json: the selection's cut flow (`make cutflow`, HEP)."""
+        return self.predictions.parent / CUTFLOW_FILE
+
+    @property
     def workspace(self) -> Path:
         """reports/likelihood_workspace.json: the HistFactory workspace (`make likelihood`)."""
         return self.predictions.parent / WORKSPACE_FILE
@@ -191,7 +198,8 @@ class Layout:
             Files and folders (.pipeline/, build/cpp/, hepdata/submission/), present or not:
             those of the features step and reports/fair.json, and in a project with a model
             the outputs of the evaluation and the feature importance and the HEPData
-            submission too (in HEP, the likelihood's workspace and limits as well).
+            submission too (in HEP, the likelihood's workspace and limits and the cut flow as
+            well).
         """
         files = [
             self.config.root / STAMP_DIR,
@@ -215,7 +223,7 @@ class Layout:
                 hepdata / ARCHIVE,
             ]
             if project.DOMAIN == "hep":
-                files += [self.workspace, self.limits]
+                files += [self.workspace, self.limits, self.cutflow]
         return files
 
     def output_folders(self) -> list[Path]:

@@ -223,11 +223,24 @@ def _likelihood_outputs(layout: Layout) -> list[Path]:
     return [layout.workspace, layout.limits] if project.DOMAIN == "hep" else []
 
 
+def _cutflow_outputs(layout: Layout) -> list[Path]:
+    """The cut flow of `make cutflow` (HEP; none elsewhere)."""
+    return [layout.cutflow] if project.DOMAIN == "hep" else []
+
+
 def _likelihood_steps() -> list[Step]:
-    """HEP: the HistFactory model of the classifier score and the limits from it."""
+    """HEP: the cut flow, and the HistFactory model of the classifier score and its limits."""
     if project.DOMAIN != "hep":
         return []
     return [
+        Step(
+            "cutflow",
+            (("models.cutflow", "cutflow"),),
+            after=("features", "predict"),
+            sections=("cutflow",),
+            reads=lambda layout: [*_processed(layout, layout.test_table), layout.predictions],
+            outputs=_cutflow_outputs,
+        ),
         Step(
             "likelihood",
             (("models.likelihood", "make_likelihood"),),
@@ -235,7 +248,7 @@ def _likelihood_steps() -> list[Step]:
             sections=("seed", "reports", "likelihood"),
             reads=lambda layout: [layout.predictions],
             outputs=_likelihood_outputs,
-        )
+        ),
     ]
 
 
@@ -245,7 +258,7 @@ def _release_steps() -> list[Step]:
     if project.ML_FRAMEWORK == "scikit-learn":
         export.append(("models.export_cpp", "export_cpp"))
     # HEP: the likelihood of the classifier score, which the card and HEPData describe.
-    likelihood = ("likelihood",) if project.DOMAIN == "hep" else ()
+    likelihood = ("cutflow", "likelihood") if project.DOMAIN == "hep" else ()
     found = [
         *_likelihood_steps(),
         Step(
@@ -269,6 +282,7 @@ def _release_steps() -> list[Step]:
                 *_figures(layout),
                 *_importance_outputs(layout),
                 *_export_outputs(layout),
+                *_cutflow_outputs(layout),
                 *_likelihood_outputs(layout),
             ],
             outputs=lambda layout: [layout.model_dir / MODEL_CARD],
@@ -296,13 +310,22 @@ def _release_steps() -> list[Step]:
             Step(
                 "hepdata",
                 (("models.hepdata_submission", "build_submission"),),
-                after=("predict", "evaluate", "importance", "export", "likelihood", "model-card"),
+                after=(
+                    "predict",
+                    "evaluate",
+                    "importance",
+                    "export",
+                    "cutflow",
+                    "likelihood",
+                    "model-card",
+                ),
                 sections=("model", "reports", "figures"),
                 reads=lambda layout: [
                     layout.predictions,
                     layout.metrics,
                     *_figures(layout)[1:],  # the tables' figures: ROC curve, scores
                     *_importance_outputs(layout),
+                    *_cutflow_outputs(layout),
                     *_likelihood_outputs(layout),
                     *_export_outputs(layout),
                     layout.model_dir / MODEL_CARD,

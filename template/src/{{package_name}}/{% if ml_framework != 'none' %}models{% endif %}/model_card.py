@@ -321,6 +321,7 @@ def card_text(root: Path) -> str:
         experiment=experiment,
         likelihood=likelihood_context(layout),
         importance=_read_json(layout.importance, "importance"),
+        cutflow=_read_json(layout.cutflow, "cutflow") if project.DOMAIN == "hep" else None,
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],
