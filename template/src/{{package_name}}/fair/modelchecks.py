@@ -11,6 +11,8 @@ without Python, a licence, and the training code with a toy data set. Each check
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..layout import MANIFEST_NAME, ONNX_FILE
 from . import archives
 from .scoring import (
@@ -204,6 +206,112 @@ def _missing_licence(model: ModelContext) -> str:
     """The evidence of a model without a licence text: the text or the card's field."""
     licence = model.card.data_license if model.card else None
     return f"{licence_path(licence)} missing" if licence else f"{model.card_name}: no license"
+
+
+def _result(context: Context, name: str, step: str) -> tuple[str, Any, Outcome | None]:
+    """A result of `RESULTS` and, when it is not there, the outcome that says so.
+
+    Returns:
+        (its path, its content, None) when it was read; (path, None, a warning "not written
+        yet" or a failure "unreadable") otherwise.
+    """
+    path, content = context.results.get(name, ("", None))
+    if content is not None:
+        return path, content, None
+    fix = f"run `make {step}` (or `make all`)"
+    return path, None, warned(f"{path} not written yet or not readable JSON", fix)
+
+
+@model_check("LH")
+def model_feature_importance(context: Context, model: ModelContext) -> Outcome:
+    """indication of feature importance
+
+    Les Houches (arXiv:2312.14575): give an indication of the importance of each input, so
+    that a reuser knows which inputs must be modelled well (`make importance`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/feature_importance.json ranks inputs and the card shows it; warn when
+        it is not written yet; fail when it ranks no input.
+    """
+    path, content, missing = _result(context, "importance", "importance")
+    if missing:
+        return missing
+    features = content.get("features") if isinstance(content, dict) else None
+    if not isinstance(features, list) or not features:
+        return failed(f"{path}: no input ranked", "run `make importance` again")
+    if "### Feature importance" not in (model.card.text if model.card else ""):
+        return warned(f"{model.card_name}: no feature importance yet", "run `make model-card`")
+    top = features[0].get("name") if isinstance(features[0], dict) else "?"
+    return passed(f"{path}: {len(features)} inputs, {top} first; in {model.card_name}")
+
+
+@model_check("LH", applies=lambda c: c.domain == "hep")
+def model_cutflow(context: Context, model: ModelContext) -> Outcome:
+    """cut flow before and after the ML selection
+
+    Les Houches (arXiv:2312.14575): give the cut flow of the selection, before and after the
+    machine-learning selection, per sample (`make cutflow`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/cutflow.json counts every sample at every step, the classifier's
+        working point last; warn when it is not written yet; fail when it is not a cut flow.
+    """
+    path, content, missing = _result(context, "cutflow", "cutflow")
+    if missing:
+        return missing
+    steps = content.get("steps") if isinstance(content, dict) else None
+    kinds = [s.get("kind") for s in steps or [] if isinstance(s, dict)]
+    counted = all(
+        isinstance(s, dict) and all(isinstance(s.get(x), dict) for x in ("signal", "background"))
+        for s in steps or []
+    )
+    if not steps or kinds[0] != "all" or kinds[-1] != "classifier" or not counted:
+        return failed(
+            f"{path}: not a cut flow from all events to the classifier's working point",
+            "run `make cutflow` again",
+        )
+    return passed(f"{path}: {len(steps) - 2} cuts, then the working point, signal and background")
+
+
+@model_check("LH", applies=lambda c: c.domain == "hep")
+def model_likelihood(context: Context, model: ModelContext) -> Outcome:
+    """the likelihood (HistFactory)
+
+    Les Houches (arXiv:2312.14575): publish the statistical model with the results, as the
+    HEPData record's likelihood: a HistFactory workspace in pyhf's JSON format, whose limits
+    are reproducible from it (`make likelihood`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/limits.json names the workspace and the workspace is the one the
+        limits were computed from (its sha256); warn when it is not written yet; fail when
+        the workspace is missing or changed since.
+    """
+    path, content, missing = _result(context, "limits", "likelihood")
+    if missing:
+        return missing
+    recorded = content.get("workspace_sha256") if isinstance(content, dict) else None
+    workspace = content.get("workspace") if isinstance(content, dict) else None
+    if context.workspace_sha256 is None:
+        return failed(f"{workspace or 'the workspace'} missing ({path})", "run `make likelihood`")
+    if recorded != context.workspace_sha256:
+        return failed(
+            f"{workspace}: changed since {path} was computed from it", "run `make likelihood`"
+        )
+    observed = content.get("observed")
+    shown = f"observed limit on mu {observed:.3g}" if isinstance(observed, float) else "limits"
+    return passed(f"{workspace} (sha256 in {path}); {shown}")
 
 
 @model_check("LH")

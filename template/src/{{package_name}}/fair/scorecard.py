@@ -14,6 +14,7 @@ and PyYAML.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import yaml
 
 from ..data.manifest import ChecksumError, read_manifest, sha256_of
-from ..layout import MANIFEST_NAME
+from ..layout import MANIFEST_NAME, WORKSPACE_FILE
 from ..project import DOMAIN
 from . import fairchecks, modelchecks  # noqa: F401  (registers the checks, in this order)
 from .checks import check_metadata
@@ -31,6 +32,7 @@ from .scoring import (
     DATASHEET,
     PROJECT_FILES,
     RELEASE_FILES,
+    RESULTS,
     Check,
     Context,
     ModelContext,
@@ -83,6 +85,27 @@ def _model_context(root: Path, report: Report, config: dict[str, Any]) -> ModelC
     return replace(model, card=card) if isinstance(card, Record) else model
 
 
+def _results(root: Path, config: dict[str, Any]) -> tuple[dict[str, tuple[str, Any]], str | None]:
+    """The analysis results of `RESULTS`, read, and the sha256 of the likelihood's workspace.
+
+    A file that is missing, unreadable or not JSON is None: the check of it says so.
+    """
+    reports = config.get("reports") or {}
+    predictions = reports.get("predictions_file") if isinstance(reports, dict) else None
+    folder = Path(str(predictions or "reports/predictions.csv")).parent
+    results: dict[str, tuple[str, Any]] = {}
+    for name, file in RESULTS.items():
+        path = folder / file
+        try:
+            content = json.loads((root / path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            content = None
+        results[name] = (path.as_posix(), content)
+    workspace = root / folder / WORKSPACE_FILE
+    digest = sha256_of(workspace) if workspace.is_file() else None
+    return results, digest
+
+
 def build_context(root: Path, report: Report, citation: Record) -> Context:
     """Gather the facts the checks look at, reading each file once.
 
@@ -103,6 +126,7 @@ def build_context(root: Path, report: Report, citation: Record) -> Context:
     model = _model_context(root, report, config)
     looked_for = PROJECT_FILES + (model.files() if model else ())
     sheet = root / DATASHEET
+    results, workspace_sha256 = _results(root, config) if model else ({}, None)
     manifests = sorted((root / "data" / "raw").glob("**/" + MANIFEST_NAME))
     return Context(
         report=report,
@@ -114,6 +138,8 @@ def build_context(root: Path, report: Report, citation: Record) -> Context:
         datasheet=sheet.read_text(encoding="utf-8") if sheet.is_file() else None,
         manifests=tuple(m.relative_to(root).as_posix() for m in manifests),
         model=model,
+        results=results,
+        workspace_sha256=workspace_sha256,
     )
 
 

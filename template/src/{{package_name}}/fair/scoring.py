@@ -18,8 +18,11 @@ from ..layout import (
     ARCHIVE,
     CPP_DIR,
     CPP_FILES,
+    CUTFLOW_FILE,
     EXPECTED_OUTPUTS,
     HEPDATA_DIR,
+    IMPORTANCE_FILE,
+    LIMITS_FILE,
     ONNX_FILE,
     REFERENCE_INPUTS,
     TRAINING_RECORD,
@@ -41,6 +44,13 @@ TRAINER = f"src/{PACKAGE_DIR.name}/models/train_model.py"
 HEPDATA_ARCHIVE = f"{HEPDATA_DIR.as_posix()}/{ARCHIVE}"
 #: The files of the project whose presence the checks look at (`Context.has`).
 PROJECT_FILES = (LICENSE_FILE, README, ZENODO, TRAINER, HEPDATA_ARCHIVE)
+#: The results of the analysis steps the Les Houches lines look at, by name: their files in
+#: the reports folder (beside reports.predictions_file).
+RESULTS = {
+    "importance": IMPORTANCE_FILE,
+    "cutflow": CUTFLOW_FILE,
+    "limits": LIMITS_FILE,
+}
 #: The validation material of a released model, relative to models/<name>/.
 VALIDATION_FILES = (f"{VALIDATION_DIR}/{REFERENCE_INPUTS}", f"{VALIDATION_DIR}/{EXPECTED_OUTPUTS}")
 #: The files of a released model that `make all` writes, relative to models/<name>/.
@@ -211,6 +221,11 @@ class Context:
     manifests: tuple[str, ...] = ()
     #: The model release; None when the project has no model (no ``model:`` in the config).
     model: ModelContext | None = None
+    #: The results the Les Houches lines look at (`RESULTS`): name -> (path relative to the
+    #: project, its JSON content or None when it is missing or unreadable).
+    results: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
+    #: The sha256 of the HistFactory workspace `make likelihood` wrote; None without one.
+    workspace_sha256: str | None = None
 
     def has(self, path: str) -> bool:
         """Whether the file `path` exists.
