@@ -88,29 +88,42 @@ def _positive(value: object) -> str | None:
 
 
 def _cuts(value: object) -> str | None:
-    """`cutflow.cuts`: a list of cuts, each {name, feature, min and/or max}."""
+    """`cutflow.cuts`: a list of cuts, each {name, feature, min and/or max}.
+
+    A problem of one cut starts with its index and ends with its own fix ("[2]: min 180 is
+    not below max 80. Fix: ..."): the message names the cut, not the whole list.
+    """
+    example = '{name: "leading jet pT >= 40 GeV", feature: pt_lead, min: 40}'
     if not isinstance(value, list):
         return "is not a list of cuts (each with name, feature, and min and/or max)"
     for i, cut in enumerate(value):
-        where = f"has at [{i}] "
         if not isinstance(cut, dict):
-            return f"{where}{_shown(cut)}, not a mapping of name, feature, min and/or max"
+            return f"[{i}]: {_shown(cut)} is not a cut. Fix: write e.g. {example}"
         unknown = sorted(set(cut) - {"name", "feature", "min", "max"}, key=str)
         if unknown:
-            return f"{where}the key {unknown[0]!r}: a cut has name, feature, min and max"
+            return f"[{i}].{unknown[0]}: is not a key of a cut. Fix: use name, feature, min, max"
         for key in ("name", "feature"):
             if _text(cut.get(key)):
-                return f"{where}no {key} (a text)"
-        bounds = [cut.get(key) for key in ("min", "max") if cut.get(key) is not None]
+                return f"[{i}].{key}: is missing or not a text. Fix: write e.g. {example}"
+        bounds = {key: cut[key] for key in ("min", "max") if cut.get(key) is not None}
         if not bounds:
-            return f"{where}neither min nor max: a cut keeps min <= value < max"
-        if any(
-            not isinstance(b, int | float) or isinstance(b, bool) or not math.isfinite(b)
-            for b in bounds
-        ):
-            return f"{where}a min or max that is not a number"
-        if len(bounds) == 2 and not float(cut["min"]) < float(cut["max"]):
-            return f"{where}min {cut['min']} not below max {cut['max']}"
+            return (
+                f"[{i}]: has neither min nor max. Fix: give min (kept from it up) and/or max "
+                "(kept below it)"
+            )
+        for key, bound in bounds.items():
+            if not isinstance(bound, int | float) or isinstance(bound, bool):
+                return (
+                    f"[{i}].{key}: {_shown(bound)} is not a number. Fix: write the number alone, "
+                    "in the unit of the column (e.g. min: 40)"
+                )
+            if not math.isfinite(bound):
+                return f"[{i}].{key}: {bound} is not finite. Fix: leave {key} out instead"
+        if len(bounds) == 2 and not bounds["min"] < bounds["max"]:
+            return (
+                f"[{i}]: min {bounds['min']} is not below max {bounds['max']}: nothing would "
+                "pass. Fix: swap them, or correct one"
+            )
     return None
 
 
@@ -418,6 +431,8 @@ def _check_keys(name: str, values: dict[str, Any], keys: dict[str, Key]) -> None
                 )
             continue
         problem = spec.check(values[key])
+        if problem and problem.startswith("["):  # one entry of a list, with its own fix
+            raise ConfigError(f"{CONFIG_FILE}: {name}.{key}{problem}")
         if problem:
             raise ConfigError(
                 f"{CONFIG_FILE}: {name}.{key}: {_shown(values[key])} {problem}. Fix: write e.g. "

@@ -39,7 +39,7 @@ def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
         for finding in report.warnings:
             print("  " + finding.line(), file=stream)
     if report.ok:
-        print(f"  OK: no errors ({len(report.warnings)} warnings).", file=stream)
+        print(f"  OK: no errors ({_count(len(report.warnings), 'warning')}).", file=stream)
     else:
         count = _count(len(report.errors), "error")
         print(

@@ -427,22 +427,32 @@ def code_authors(context: Context) -> Outcome:
     """provenance: identified authors
 
     R1.2: (meta)data are associated with detailed provenance: every author has an ORCID iD.
+    An entity (a collaboration) has none: it is identified by its name.
 
     Args:
         context: the facts about the project.
 
     Returns:
-        Pass when every author has an ORCID iD; else warn (also when there is no author).
+        Pass when every author who is a person has an ORCID iD; else warn (also when there is
+        no author).
     """
-    people = context.citation.authors or []
+    authors = context.citation.authors or []
+    people = [p for p in authors if not p.is_entity]
     orcids = [p for p in people if p.orcid]
-    evidence = f"{CITATION}: {len(orcids)} of {len(people)} authors with an ORCID iD"
-    if people and len(orcids) == len(people):
+    entities = len(authors) - len(people)
+    besides = f" (and {_count(entities, 'collaboration')})" if entities else ""
+    evidence = f"{CITATION}: {len(orcids)} of {len(people)} people with an ORCID iD{besides}"
+    if authors and len(orcids) == len(people):
         return passed(evidence)
     return warned(
         evidence,
-        'add orcid: "https://orcid.org/<iD>" to every author (register free at orcid.org)',
+        'add orcid: "https://orcid.org/<iD>" to every person (register free at orcid.org)',
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 collaboration', '2 collaborations'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def todo_sections(lines: list[str]) -> list[str]:

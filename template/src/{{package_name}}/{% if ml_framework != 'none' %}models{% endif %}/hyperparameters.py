@@ -60,6 +60,8 @@ PIPELINE_SETTINGS: dict[str, str] = {
 #: Settings that count something (trees, iterations, epochs, rows in a batch): whole numbers
 #: above zero in every library that takes them.
 COUNTS = frozenset({"n_estimators", "max_iter", "epochs", "batch_size", "num_boost_round"})
+#: A count above this is worth a second look (training would take hours on the toy data).
+LARGE_COUNT = 100_000
 
 #: A number as YAML 1.1 (PyYAML) reads it as text: an exponent without a dot ("1e9"), digits
 #: with underscores or a plus sign in places it does not take.
@@ -117,9 +119,11 @@ def _problem(name: str, value: Any, known: frozenset[str], library: str) -> str 
     if isinstance(value, str) and _NUMBER_AS_TEXT.fullmatch(value.strip()):
         number = float(value.replace("_", ""))
         written = f"{int(number)}" if number.is_integer() and abs(number) < 1e16 else f"{number!r}"
+        large = " (a count this large trains for hours: is it the one you mean?)"
         return (
             f"= {value!r} is text, not a number: YAML reads a number with an exponent but no "
             f"dot (or with underscores) as text. Fix: write {name}: {written}"
+            + (large if name in COUNTS and number > LARGE_COUNT else "")
         )
     if name in COUNTS:
         try:

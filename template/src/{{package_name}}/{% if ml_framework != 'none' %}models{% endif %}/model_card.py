@@ -55,7 +55,7 @@ FIGURES = {
     SCORE_FIGURE: (
         f"Classifier score for {project.CLASS_NAMES[1]} and {project.CLASS_NAMES[0]} (test set)"
     ),
-    FEATURE_FIGURE: "Input feature distributions",
+    FEATURE_FIGURE: "Input feature distributions (the last bin holds the overflow)",
     IMPORTANCE_FIGURE: "Permutation importance: the drop of the ROC AUC when an input is shuffled",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
