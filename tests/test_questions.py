@@ -443,3 +443,10 @@ def test_a_plain_http_source_needs_its_checksum(source: str, sha256: str, refuse
     assert bool(message.strip()) == refused, message
     if refused:
         assert "data_sha256 is needed" in message and "https://" in message
+
+
+def test_the_checker_knows_the_default_abstract_as_a_placeholder() -> None:
+    """fair/checks.py warns about the abstract copier.yml writes when `description` is kept."""
+    checks = TEMPLATE / "template" / "src" / "{{package_name}}" / "fair" / "checks.py"
+    default = QUESTIONS["description"]["default"]
+    assert f"PLACEHOLDER_ABSTRACT = {default!r}".replace("'", '"') in checks.read_text()

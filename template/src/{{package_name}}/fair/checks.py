@@ -41,6 +41,8 @@ from .validate import validate
 PLACEHOLDER_NAMES = {("Firstname", "Lastname")}
 PLACEHOLDER_AFFILIATIONS = {"Your Institute"}
 PLACEHOLDER_EMAIL_DOMAINS = ("@example.org", "@example.com", "@example.net")
+#: The abstract the template writes when the description question kept its default (copier.yml).
+PLACEHOLDER_ABSTRACT = "A FAIR data and machine-learning analysis generated with copier4fair."
 
 FIX_CITATION = f"edit {CITATION}, then run `make metadata` and `make check-metadata`"
 FIX_DERIVED = f"run `make metadata` to write it from {CITATION}"
@@ -284,6 +286,13 @@ def _check_placeholders(data: dict[str, Any], report: Report) -> None:
                 "no ORCID iD: authors are not uniquely identified",
                 'add orcid: "https://orcid.org/<your iD>" (register free at orcid.org)',
             )
+    if str(data.get("abstract") or "").strip() == PLACEHOLDER_ABSTRACT:
+        report.warning(
+            CITATION,
+            "abstract",
+            "is the template's placeholder: Zenodo, HEPData and the package index show it",
+            "describe your analysis in two or three sentences",
+        )
     if not dois(data):
         report.warning(
             CITATION,

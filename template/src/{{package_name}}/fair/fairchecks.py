@@ -414,11 +414,15 @@ def data_licence(context: Context) -> Outcome:
     text = context.licence_file(licence)
     if text is not None:
         return passed(f"{text}; {CITATION}: references[data].license {licence}")
+    if licence:
+        return failed(
+            f"{licence_path(licence)} missing",
+            f"restore LICENSES/ from git, or add the text of {licence} there (`reuse download "
+            f"{licence}`)",
+        )
     return failed(
-        f"{licence_path(licence)} missing"
-        if licence
-        else f"{CITATION}: references[data].license missing",
-        "restore LICENSES/ from git and the data licence in CITATION.cff",
+        f"{CITATION}: references[data].license missing",
+        'give the data set\'s reference in CITATION.cff its licence: license: "<SPDX id>"',
     )
 
 
