@@ -213,9 +213,24 @@ def _training_steps() -> list[Step]:
     ]
 
 
+@functools.cache
+def _draws_importance() -> bool:
+    """Whether the project's visualization/plots.py draws the importance figure.
+
+    The file is yours (`copier update` keeps it): one from before `make importance` does not.
+    Read, not imported (matplotlib takes a while).
+    """
+    plots = PACKAGE_DIR / "visualization" / "plots.py"
+    try:
+        return "def importance_figure(" in plots.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _importance_outputs(layout: Layout) -> list[Path]:
-    """The permutation importance of `make importance` and its figure."""
-    return [layout.importance, layout.figure(IMPORTANCE_FIGURE)]
+    """The permutation importance of `make importance`, and its figure where it is drawn."""
+    figure = [layout.figure(IMPORTANCE_FIGURE)] if _draws_importance() else []
+    return [layout.importance, *figure]
 
 
 def _likelihood_outputs(layout: Layout) -> list[Path]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 import sys
 import time
 from collections.abc import Sequence
@@ -58,6 +59,11 @@ def feature_units(root: Path, names: Sequence[str]) -> list[str]:
             inputs = card_config.load_card_config(root, require_text=False)["inputs"]
             units.update({name: entry["unit"] for name, entry in inputs.items()})
     return [units.get(name, "") for name in names]
+
+
+def _takes_units() -> bool:
+    """Whether the project's feature figure takes the units of the columns (`units=`)."""
+    return "units" in inspect.signature(feature_distributions_figure).parameters
 
 
 def stratified_split(
@@ -157,8 +163,13 @@ def build_features(root: Path) -> tuple[Path, Path]:
     for path, index in zip(paths, (train_idx, test_idx), strict=True):
         write_table(path, x[index], y[index], names)
     manifest.record_many(paths, layout.processed_dir / manifest.MANIFEST_NAME)
-    figure = feature_distributions_figure(
-        x, y, names, layout.figure(FEATURE_FIGURE), units=feature_units(config.root, names)
+    # visualization/plots.py is yours (`copier update` keeps it): one from before the units
+    # draws the figure without them.
+    path = layout.figure(FEATURE_FIGURE)
+    figure = (
+        feature_distributions_figure(x, y, names, path, units=feature_units(config.root, names))
+        if _takes_units()
+        else feature_distributions_figure(x, y, names, path)
     )
     name = project.ROW_NAMES[1]
     print(f"wrote {paths[0]} ({len(train_idx)} {name}), {paths[1]} ({len(test_idx)} {name})")
