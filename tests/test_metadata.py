@@ -415,6 +415,7 @@ FILLED: dict[str, Any] = {
     "license": "Apache-2.0",
     "keywords": "Higgs, b-tagging",
     "version": "1.2.0rc1",
+    "description": "A search for H → bb̄ decays with a boosted decision tree on open data.",
 }
 
 
