@@ -183,7 +183,7 @@ def test_project_installs_tests_and_runs_its_pipeline(
     assert {p.name for p in (html / "_images").iterdir()} >= drawn
     if framework != "none":
         model = (html / "model.html").read_text()
-        assert "Inputs" in model and model.count("<img") == 3
+        assert "Inputs" in model and model.count("<img") == 4  # features, ROC, scores, importance
         assert {p.name for p in (html / "_images").iterdir()} >= {
             "roc_curve.png",
             "score_distribution.png",

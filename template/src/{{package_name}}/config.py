@@ -360,7 +360,7 @@ SCHEMA: dict[str, Key | Section] = {
     # channel of the classifier score on the test set, scaled to the expected yields.
     "likelihood": Section(
         {
-            "bins": Key(_at_least(1), "bins: 10"),
+            "bins": Key(_at_least(1), "bins: 8"),
             "signal_yield": Key(_positive, "signal_yield: 50"),
             "background_yield": Key(_positive, "background_yield: 1000"),
             "background_uncertainty": Key(_fraction, "background_uncertainty: 0.1"),
@@ -692,7 +692,7 @@ class Config:
             raise ConfigError(
                 f"{CONFIG_FILE}: likelihood: is missing, and `make likelihood` needs it. Fix: "
                 "add the section at the end of the file: `likelihood:`, then the indented lines "
-                "`  bins: 10`, `  signal_yield: 50`, `  background_yield: 1000`, "
+                "`  bins: 8`, `  signal_yield: 50`, `  background_yield: 1000`, "
                 "`  background_uncertainty: 0.1` and `  confidence_level: 0.95`"
             )
         return self.likelihood
