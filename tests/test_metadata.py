@@ -322,6 +322,41 @@ def test_derived_json_disagreeing_names_both_files(project, file, change, field)
     assert "make metadata" in json.dumps(report)
 
 
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cff"
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "SOURCES.md").is_file(), reason=f"no CFF corpus at {CORPUS} (../shared absent)"
+)
+def test_a_replaced_citation_is_one_line_with_its_fix_then_make_metadata_mends_it(
+    project: Path,
+) -> None:
+    """A user replaces CITATION.cff by their project's (a real one of the corpus): every
+    derived file disagrees in many fields, said in one line whose fix is `make metadata`."""
+    shutil.copy(CORPUS / "CoffeaTeam__coffea.cff", project / "CITATION.cff")
+    proc = subprocess.run(
+        [sys.executable, "-m", f"{package(project)}.fair", "check-metadata"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": "src"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout
+    out = proc.stdout.splitlines()
+    (line,) = [line for line in out if "disagree with CITATION.cff" in line]
+    assert line.strip().endswith("Fix: run `make metadata` to write them from CITATION.cff")
+    for name in ("codemeta.json", ".zenodo.json", "pyproject.toml", "README.md"):
+        assert f" {name} (" in line
+    assert not [line for line in out if "the two files disagree. Fix: run `make metadata`" in line]
+    # Each is still listed for tools (--json), and `make metadata` mends them all.
+    _, report = check(project)
+    assert sum("the two files disagree" in e[2] for e in errors(report)) > 3
+    assert derive(project).returncode == 0
+    _, report = check(project)
+    assert not [e for e in errors(report) if "disagree" in e[2]], errors(report)
+
+
 def test_pyproject_and_model_card_versions_are_checked(project: Path) -> None:
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.3.0"'))
