@@ -27,6 +27,7 @@ from ..project import DOMAIN
 from . import fairchecks, modelchecks  # noqa: F401  (registers the checks, in this order)
 from .checks import check_metadata
 from .findings import Report
+from .licences import licence_texts
 from .scoring import (
     CHECKS,
     DATASHEET,
@@ -38,7 +39,6 @@ from .scoring import (
     ModelContext,
     Released,
     Scorecard,
-    licence_texts,
     no_citation,
     run_checks,
 )
