@@ -92,6 +92,7 @@ PACKAGE = {
     "fair/__main__.py",
     "fair/archives.json",
     "fair/archives.py",
+    "fair/licences.py",
     "fair/cff.py",
     "fair/checks.py",
     "fair/cli.py",
