@@ -69,6 +69,7 @@ PACKAGE = {
     "project.py",
     "config.py",
     "provenance.py",
+    "vcs.py",
     "files.py",
     "step.py",
     "pipeline.py",
@@ -106,6 +107,7 @@ PACKAGE = {
     "fair/scoring.py",
     "fair/schemas/README.md",
     "fair/schemas/cff-1.2.0.schema.json",
+    "fair/schemas/fair-report-1.schema.json",
     "fair/sources.py",
     "fair/validate.py",
 }

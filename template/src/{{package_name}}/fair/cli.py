@@ -14,7 +14,7 @@ from pathlib import Path
 from ..files import write_text
 from .checks import FIX_DERIVED, check_metadata
 from .findings import Finding, Report
-from .scorecard import Scorecard, scorecard
+from .scorecard import Scorecard, fair_report, scorecard
 
 
 def _count(n: int, noun: str) -> str:
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "scorecard":
         card = scorecard(args.root)
         print_scorecard(card, args.root)
-        text = json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(fair_report(args.root, card), indent=2, ensure_ascii=False) + "\n"
         write_text(args.root / args.output, text)
         return 1 if card.failed else 0
     report = check_metadata(args.root)
