@@ -56,6 +56,8 @@ CPP_FILES = ("classifier.h", "classifier.cc", "score.cc")
 #: (models/export_cpp.py); git ignores build/.
 CPP_BUILD_DIR = Path("build") / "cpp"
 MODEL_FIGURES_DIR = "figures"
+#: The results the model card describes, copied beside it (`Layout.results`).
+MODEL_RESULTS_DIR = "results"
 #: `make cutflow` (HEP): the events of each sample after each selection step.
 CUTFLOW_FILE = "cutflow.json"
 #: `make likelihood` (HEP): the HistFactory workspace (pyhf JSON) and the upper limits.
@@ -226,6 +228,20 @@ class Layout:
                 files += [self.workspace, self.limits, self.cutflow]
         return files
 
+    def results(self) -> list[Path]:
+        """The results the model card describes, which are copied beside it.
+
+        Into models/<name>/results/: the feature importance, and in HEP the cut flow, the
+        likelihood's workspace and its limits.
+
+        Returns:
+            Their paths in reports/, present or not, in this order.
+        """
+        results = [self.importance]
+        if project.DOMAIN == "hep":
+            results += [self.cutflow, self.workspace, self.limits]
+        return results
+
     def output_folders(self) -> list[Path]:
         """Every folder a step writes into: where interrupted writes may have left temporaries.
 
@@ -239,5 +255,6 @@ class Layout:
         if self.has_model:
             folders += [self.predictions.parent, self.model_dir, self.validation_dir]
             folders += [self.model_dir / CPP_DIR, self.model_dir / MODEL_FIGURES_DIR]
+            folders += [self.model_dir / MODEL_RESULTS_DIR]
             folders += [self.config.root / HEPDATA_DIR]
         return sorted(set(folders))

@@ -34,6 +34,7 @@ from ..layout import (
     FEATURE_FIGURE,
     IMPORTANCE_FIGURE,
     MODEL_FIGURES_DIR,
+    MODEL_RESULTS_DIR,
     ROC_FIGURE,
     SCORE_FIGURE,
     TRAIN_TABLE,
@@ -149,7 +150,7 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
     limits = _read_json(layout.limits, "likelihood")
     try:
         return {
-            "workspace": str(limits["workspace"]),
+            "workspace": f"{MODEL_RESULTS_DIR}/{Path(str(limits['workspace'])).name}",
             "level": f"{float(limits['confidence_level']):.0%}",
             "channels": list(limits["model"]["channels"]),
             "modifiers": list(limits["model"]["modifiers"]),
@@ -298,6 +299,7 @@ def card_text(root: Path) -> str:
     cpp = (directory / CPP_DIR).is_dir()
     files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, TRAINING_RECORD, f"{VALIDATION_DIR}/"]
     files += [f"{CPP_DIR}/"] if cpp else []
+    files += [f"{MODEL_RESULTS_DIR}/"] if any(p.is_file() for p in layout.results()) else []
     developers = ", ".join(p.full_name() for p in citation.authors or [])
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
     licence = licence_copy(root, str(citation.data_license))
@@ -367,9 +369,11 @@ def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
 def write_model_card(root: Path) -> Path:
     """Write MODEL_CARD.md and its figures into the model folder; return the card.
 
-    The figures of reports/figures that exist are copied to models/<name>/figures/, and the
-    licence text of LICENSES/ to models/<name>/LICENSES/; the card and the copies are recorded
-    in the model's manifest, so that the folder can be released on its own.
+    The figures of reports/figures that exist are copied to models/<name>/figures/, the results
+    the card describes (`Layout.results`: feature importance; in HEP cut flow, workspace and
+    limits) to models/<name>/results/, and the licence text of LICENSES/ to
+    models/<name>/LICENSES/; the card and the copies are recorded in the model's manifest, so
+    that the folder can be released on its own.
 
     Args:
         root: the project folder, after `make export`.
@@ -400,6 +404,12 @@ def write_model_card(root: Path) -> Path:
         copy_file(layout.figure(file), directory / MODEL_FIGURES_DIR / file)
         for file in FIGURES
         if layout.figure(file).is_file()
+    ]
+    # The results the card describes travel with it, as its figures do.
+    copied += [
+        copy_file(path, directory / MODEL_RESULTS_DIR / path.name)
+        for path in layout.results()
+        if path.is_file()
     ]
     licence = licence_copy(root, str(release_citation(root).data_license))
     if licence:  # the licence travels with the model, as with its figures
