@@ -31,7 +31,7 @@ LIST_FIELDS = {"tags": "particle-physics", "datasets": "10.5281/zenodo.1234567"}
 #: The descriptions of the input columns: column name -> {unit, description}.
 INPUTS = "inputs"
 INPUT_KEYS = ("unit", "description")
-INPUT_EXAMPLE = f"{{unit: {project.UNIT_EXAMPLE}, description: what the column measures}}"
+INPUT_EXAMPLE = "{unit: " + project.UNIT_EXAMPLE + ", description: what the column measures}"
 
 
 def _kind(value: Any) -> str:

@@ -53,7 +53,7 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
         what = f"{len(missing)} inputs ({listed}) are" if len(missing) > 1 else f"input {listed} is"
         raise ConfigError(
             f"{MODEL_CARD_FILE}: {what} not documented. Fix: describe each under 'inputs:', e.g. "
-            f"inputs: {{{missing[0]}: {INPUT_EXAMPLE}}}"
+            "inputs: {" + f"{missing[0]}: {INPUT_EXAMPLE}" + "}"
         )
     return [
         Feature(name, overrides[name]["unit"], overrides[name]["description"])
