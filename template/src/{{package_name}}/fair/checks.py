@@ -18,6 +18,7 @@ from typing import Any
 from . import archives, crosswalk, rules
 from .cff import data_references, dois, licenses
 from .findings import Report
+from .licences import licence_of_text, licence_path, licence_texts
 from .sources import (
     CITATION,
     CODEMETA,
@@ -692,7 +693,42 @@ def check_metadata(root: Path) -> Report:
         report.records[card.file] = card
         _check_model_card(cff, card, citation, report)
     _check_blocks(root, cff, report)
+    _check_licence_file(root, cff, report)
     return report
+
+
+#: The file that holds the code's licence text (GitHub, PyPI and Zenodo show it).
+LICENSE_FILE = "LICENSE"
+
+
+def _check_licence_file(root: Path, cff: dict[str, Any], report: Report) -> None:
+    """Compare the licence of CITATION.cff with the text of LICENSE.
+
+    LICENSE is identified by the texts of LICENSES/ (`licences.licence_of_text`); a LICENSE
+    that is none of them (a licence of your own) or a CITATION.cff without a licence is not
+    compared. A text the SPDX id of CITATION.cff names but LICENSE is not: one error.
+    """
+    stated = licenses(cff)
+    path = root / LICENSE_FILE
+    if not stated or not path.is_file():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    found = licence_of_text(text, root, licence_texts(root))
+    if found is None or found.lower() in {spdx.lower() for spdx in stated}:
+        return
+    said = " or ".join(stated)
+    report.error(
+        LICENSE_FILE,
+        "",
+        f"is the text of {found} ({licence_path(found)}), but {CITATION} license says {said}: "
+        "the code's licence is stated two ways",
+        f"set license: {found} in {CITATION} (then `make metadata`), or replace {LICENSE_FILE} "
+        f"with the text of {stated[0]} and add it as {licence_path(stated[0])} "
+        f"(`reuse download {stated[0]}`)",
+    )
 
 
 def _check_blocks(root: Path, cff: dict[str, Any], report: Report) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..layout import MANIFEST_NAME, ONNX_FILE
 from . import archives
+from .licences import licence_path
 from .scoring import (
     HEPDATA_ARCHIVE,
     TRAINER,
@@ -24,7 +25,6 @@ from .scoring import (
     ModelContext,
     Outcome,
     failed,
-    licence_path,
     model_check,
     passed,
     warned,

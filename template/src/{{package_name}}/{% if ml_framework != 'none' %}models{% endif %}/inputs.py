@@ -17,9 +17,12 @@ from ..data.partitions import ntuple_features
 from ..data.schema import Feature
 from .card_config import INPUT_EXAMPLE, load_card_config
 
+#: Of the undocumented inputs, the error names this many and counts the others.
+LISTED_MISSING = 5
+
 
 def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
-    """Return one description per input column, in order; fail naming any undocumented one.
+    """Return one description per input column, in order; fail naming the undocumented ones.
 
     Args:
         root: the project folder (its config/model_card.yaml `inputs:` override).
@@ -46,16 +49,18 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
             f"{MODEL_CARD_FILE}: inputs.{unused[0]} is not an input of the model ({hint}its "
             f"inputs: {', '.join(names)}); rename or remove it"
         )
-    described = []
-    for name in names:
-        entry = overrides.get(name)
-        if entry is not None:
-            described.append(Feature(name, entry["unit"], entry["description"]))
-        elif name in known:
-            described.append(known[name])
-        else:
-            raise ConfigError(
-                f"{MODEL_CARD_FILE}: input '{name}' is not documented; add it under 'inputs:', "
-                f"e.g.  {name}: {INPUT_EXAMPLE}"
-            )
-    return described
+    missing = [name for name in names if name not in overrides and name not in known]
+    if missing:
+        listed = ", ".join(f"'{name}'" for name in missing[:LISTED_MISSING])
+        more = f" and {len(missing) - LISTED_MISSING} more" if len(missing) > LISTED_MISSING else ""
+        what = f"input {listed} is" if len(missing) == 1 else f"{len(missing)} inputs ({listed}{more}) are"
+        raise ConfigError(
+            f"{MODEL_CARD_FILE}: {what} not documented. Fix: describe each under 'inputs:', e.g. "
+            f"inputs: {{{missing[0]}: {INPUT_EXAMPLE}}}"
+        )
+    return [
+        Feature(name, overrides[name]["unit"], overrides[name]["description"])
+        if name in overrides
+        else known[name]
+        for name in names
+    ]

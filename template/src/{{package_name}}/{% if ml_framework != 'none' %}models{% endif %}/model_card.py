@@ -25,7 +25,7 @@ from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
 from ..data import manifest
 from ..fair.checks import release_citation
 from ..fair.crosswalk import model_card_authors
-from ..fair.scoring import licence_texts
+from ..fair.licences import licence_texts
 from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license
 from ..files import copy_file, write_text
 from ..layout import (
