@@ -52,8 +52,9 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
     missing = [name for name in names if name not in overrides and name not in known]
     if missing:
         listed = ", ".join(f"'{name}'" for name in missing[:LISTED_MISSING])
-        more = f" and {len(missing) - LISTED_MISSING} more" if len(missing) > LISTED_MISSING else ""
-        what = f"input {listed} is" if len(missing) == 1 else f"{len(missing)} inputs ({listed}{more}) are"
+        if len(missing) > LISTED_MISSING:
+            listed += f" and {len(missing) - LISTED_MISSING} more"
+        what = f"{len(missing)} inputs ({listed}) are" if len(missing) > 1 else f"input {listed} is"
         raise ConfigError(
             f"{MODEL_CARD_FILE}: {what} not documented. Fix: describe each under 'inputs:', e.g. "
             f"inputs: {{{missing[0]}: {INPUT_EXAMPLE}}}"
