@@ -39,7 +39,13 @@ MIN_EVENTS = 2
 #: `figures.com_energy_tev`: above this (TeV) a value is taken for one written in GeV.
 MAX_ENERGY_TEV = 1000
 #: `figures.paper_locations`: the tables of `make hepdata`, by their figure's name.
-HEPDATA_TABLES = ("roc_curve", "score_distribution", "feature_importance", "cutflow")
+HEPDATA_TABLES = (
+    "roc_curve",
+    "score_distribution",
+    "feature_importance",
+    "cutflow",
+    "upper_limits",
+)
 #: Below this energy (TeV) a label gives the energy in GeV (900 GeV rather than 0.9 TeV).
 GEV_BELOW_TEV = 1.0
 #: The longest keyword value and table location hepdata-validator accepts (submission schema).

@@ -1,7 +1,8 @@
 """Descriptions of the model's inputs (name, unit, meaning) for the ONNX metadata and the card.
 
-The toy data set describes its own columns (FEATURES of data/synthetic.py); for other data, or to
-override a description, list the columns under `inputs:` in config/model_card.yaml.
+The toy data set describes its own columns (FEATURES of data/synthetic.py), and so do ROOT
+ntuples (FEATURES of data/ntuple.py, while `data.ntuples` is set); for other data, or to override
+a description, list the columns under `inputs:` in config/model_card.yaml.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Sequence
 from difflib import get_close_matches
 from pathlib import Path
 
-from ..config import MODEL_CARD_FILE, ConfigError
+from ..config import MODEL_CARD_FILE, ConfigError, load_config
 from ..data.interface import generator
+from ..data.partitions import ntuple_features
 from ..data.schema import Feature
 from .card_config import INPUT_EXAMPLE, load_card_config
 
@@ -28,14 +30,16 @@ def describe_inputs(root: Path, names: Sequence[str]) -> list[Feature]:
 
     Returns:
         One `Feature` (name, unit, description) per name, in order: from config/model_card.yaml
-        where it describes the column, else from FEATURES of data/synthetic.py.
+        where it describes the column, else from FEATURES of data/ntuple.py (while
+        `data.ntuples` is set) or of data/synthetic.py.
 
     Raises:
         ConfigError: config/model_card.yaml is wrong (see card_config), describes an input the
             model has not (a typo would silently leave a column undescribed), or a column is
             described neither there nor by the toy data set.
     """
-    known = {feature.name: feature for feature in generator().FEATURES}
+    features = [*generator().FEATURES, *ntuple_features(load_config(root))]
+    known = {feature.name: feature for feature in features}  # the ntuples' last: they win
     overrides = load_card_config(root, require_text=False)["inputs"]
     unused = [name for name in overrides if name not in names]
     if unused:
