@@ -138,7 +138,8 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
     Returns:
         {"workspace": its path in the project, "level": e.g. "95%", "channels": [{"name",
         "bins", "samples"}], "modifiers": [{"name", "type"}], "expected": {band key: limit on
-        mu}, "observed": limit on mu, "seed", "signal_yield", "background_yield" (events),
+        mu}, "observed": limit on mu, "selection": {"cuts", "signal_efficiency",
+        "background_efficiency"} or None, "seed", "signal_yield", "background_yield" (events),
         "background_uncertainty" (relative), "method"}; None in a project of another domain.
 
     Raises:
@@ -158,6 +159,8 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
             "observed": float(limits["observed"]),
             "seed": limits["observed_data"]["seed"],
             "method": str(limits["method"]),
+            # The cut flow's selection (absent in limits written before it was applied).
+            "selection": limits.get("selection"),
             **{
                 key: float(limits["settings"][key])
                 for key in ("signal_yield", "background_yield", "background_uncertainty")
