@@ -370,6 +370,7 @@ def test_the_licence_of_citation_cff_is_the_text_of_license(project: Path) -> No
     assert "CITATION.cff license says Apache-2.0" in error[2]
     (finding,) = [f for f in report["findings"] if f["file"] == "LICENSE"]
     assert "set license: MIT" in finding["fix"] and "reuse download Apache-2.0" in finding["fix"]
+    assert "https://spdx.org/licenses/Apache-2.0.txt" in finding["fix"]
     # The Apache text in LICENSE and LICENSES/ (as `reuse download` writes it): no error.
     apache = (TEMPLATE / "licenses" / "Apache-2.0.txt").read_text(encoding="utf-8")
     (project / "LICENSE").write_text(apache, encoding="utf-8")
@@ -378,6 +379,15 @@ def test_the_licence_of_citation_cff_is_the_text_of_license(project: Path) -> No
     # A licence text of one's own is not one of LICENSES/: nothing to compare it with.
     (project / "LICENSE").write_text("All rights reserved by the authors.\n", encoding="utf-8")
     assert check(project)[0] == 0
+    # No licence in CITATION.cff (as in many real ones): a warning naming LICENSE's.
+    (project / "LICENSE").write_text(apache, encoding="utf-8")
+    edit_cff(project, lambda d: d.pop("license"))
+    assert derive(project).returncode == 0
+    code, report = check(project)
+    assert code == 0, errors(report)
+    (missing,) = [f for f in report["findings"] if f["field"] == "license"]
+    assert missing["severity"] == "warning" and "R1.1" in missing["message"]
+    assert missing["fix"].startswith("LICENSE is the text of Apache-2.0: add license: Apache-2.0")
     # A list of licences in CITATION.cff: LICENSE is one of them.
     (project / "LICENSE").write_text(apache, encoding="utf-8")
     edit_cff(project, top("license", ["MIT", "Apache-2.0"]))

@@ -705,18 +705,29 @@ def _check_licence_file(root: Path, cff: dict[str, Any], report: Report) -> None
     """Compare the licence of CITATION.cff with the text of LICENSE.
 
     LICENSE is identified by the texts of LICENSES/ (`licences.licence_of_text`); a LICENSE
-    that is none of them (a licence of your own) or a CITATION.cff without a licence is not
-    compared. A text the SPDX id of CITATION.cff names but LICENSE is not: one error.
+    that is none of them (a licence of your own) is not compared. A text the SPDX id of
+    CITATION.cff names but LICENSE is not: one error. A CITATION.cff without a licence: a
+    warning, which names the licence of LICENSE when it is known.
     """
     stated = licenses(cff)
     path = root / LICENSE_FILE
-    if not stated or not path.is_file():
+    found = None
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        found = licence_of_text(text, root, licence_texts(root))
+    if not stated:
+        # Without a licence nobody may reuse the code (FAIR R1.1): `make fair` fails on it.
+        said = f"{LICENSE_FILE} is the text of {found}: " if found else ""
+        report.warning(
+            CITATION,
+            "license",
+            "missing: the code's terms of reuse are not stated (FAIR R1.1; `make fair` fails)",
+            f"{said}add license: {found or '<SPDX id>'} to {CITATION}, then `make metadata`",
+        )
         return
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return
-    found = licence_of_text(text, root, licence_texts(root))
     if found is None or found.lower() in {spdx.lower() for spdx in stated}:
         return
     said = " or ".join(stated)
@@ -726,8 +737,8 @@ def _check_licence_file(root: Path, cff: dict[str, Any], report: Report) -> None
         f"is the text of {found} ({licence_path(found)}), but {CITATION} license says {said}: "
         "the code's licence is stated two ways",
         f"set license: {found} in {CITATION} (then `make metadata`), or replace {LICENSE_FILE} "
-        f"with the text of {stated[0]} and add it as {licence_path(stated[0])} "
-        f"(`reuse download {stated[0]}`)",
+        f"and {licence_path(found)} by {licence_path(stated[0])} with the text of {stated[0]} "
+        f"(https://spdx.org/licenses/{stated[0]}.txt, or `reuse download {stated[0]}`)",
     )
 
 
