@@ -82,6 +82,11 @@ def test_fresh_project_passes_but_for_identifiers_and_the_model_to_build(fresh: 
     # reports/fair.json: what a monitoring service reads, valid against the schema it names,
     # which the package ships; the project as CITATION.cff and git say.
     assert_valid_fair_report(fresh, result)
+    assert result["generator"]["template_commit"]  # Copier's _commit
+    # Nothing changed: the file is left as it is (a committed report keeps the tree clean).
+    written = (fresh / "reports" / "fair.json").read_bytes()
+    scorecard(fresh)
+    assert (fresh / "reports" / "fair.json").read_bytes() == written
     assert proc.stdout.count("fix: ") == sum(c["status"] != "pass" for c in result["checks"])
     assert result["summary"] == {
         s: sum(c["status"] == s for c in result["checks"]) for s in ("pass", "warn", "fail")

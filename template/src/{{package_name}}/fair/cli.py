@@ -14,7 +14,7 @@ from pathlib import Path
 from ..files import write_text
 from .checks import FIX_DERIVED, check_metadata
 from .findings import Finding, Report
-from .scorecard import Scorecard, fair_report, scorecard
+from .scorecard import Scorecard, fair_report, same_but_time, scorecard
 
 
 def _count(n: int, noun: str) -> str:
@@ -174,8 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "scorecard":
         card = scorecard(args.root)
         print_scorecard(card, args.root)
-        text = json.dumps(fair_report(args.root, card), indent=2, ensure_ascii=False) + "\n"
-        write_text(args.root / args.output, text)
+        document = fair_report(args.root, card)
+        if not same_but_time(args.root / args.output, document):
+            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+            write_text(args.root / args.output, text)
         return 1 if card.failed else 0
     report = check_metadata(args.root)
     if args.json:

@@ -181,6 +181,42 @@ def scorecard(root: Path) -> Scorecard:
     return Scorecard(run_checks(build_context(root, report, citation)))
 
 
+#: Copier's record of the answers and of the template's commit.
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def _template_commit(root: Path) -> str | None:
+    """The template commit the project was generated or last updated from (Copier's _commit)."""
+    try:
+        answers = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    commit = answers.get("_commit") if isinstance(answers, dict) else None
+    return str(commit) if commit else None
+
+
+def same_but_time(path: Path, document: dict[str, Any]) -> bool:
+    """Whether the report at `path` says what `document` says, but for its time.
+
+    `make fair` leaves such a file as it is: a committed reports/fair.json does not change
+    (and the git tree stays clean, as `copier update` needs) when nothing else did.
+
+    Args:
+        path: reports/fair.json, present or not.
+        document: the report about to be written (`fair_report`).
+
+    Returns:
+        True when the file holds the same report apart from "created".
+    """
+    try:
+        written = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(written, dict):
+        return False
+    return {**written, "created": None} == {**document, "created": None}
+
+
 def fair_report(root: Path, card: Scorecard, created: datetime | None = None) -> dict[str, Any]:
     """The scorecard as reports/fair.json holds it, for people and monitoring services.
 
@@ -194,10 +230,11 @@ def fair_report(root: Path, card: Scorecard, created: datetime | None = None) ->
         created: the time of the scoring (default: now, UTC).
 
     Returns:
-        {"schema": REPORT_SCHEMA, "created": ISO 8601 time, "project": {"title", "version",
-        "doi", "repository", "commit", "domain", "package"}, "summary": {"pass", "warn",
-        "fail"}, "checks": [{"principle", "subject", "title", "status", "evidence", "fix"}]};
-        a field CITATION.cff does not give (or a CITATION.cff that cannot be read) is null.
+        {"schema": REPORT_SCHEMA, "created": ISO 8601 time, "generator": {"template",
+        "template_commit"}, "project": {"title", "version", "doi", "repository", "commit",
+        "domain", "package"}, "summary": {"pass", "warn", "fail"}, "checks": [{"principle",
+        "subject", "title", "status", "evidence", "fix", "id"}]}; a field CITATION.cff does
+        not give (or a CITATION.cff that cannot be read) is null.
     """
     try:
         citation = read_citation(root)
@@ -208,6 +245,7 @@ def fair_report(root: Path, card: Scorecard, created: datetime | None = None) ->
     return {
         "schema": REPORT_SCHEMA,
         "created": when.isoformat(timespec="seconds"),
+        "generator": {"template": "copier4fair", "template_commit": _template_commit(root)},
         "project": {
             "title": citation.title if citation else None,
             "version": citation.version if citation else None,

@@ -260,6 +260,9 @@ class Check:
     evidence: str
     #: What to do; "" for a pass.
     fix: str = ""
+    #: A stable name of the check for machines (its function's name, e.g. "code_licence"):
+    #: titles are prose and may be reworded.
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -308,7 +311,13 @@ class FairCheck:
         else:
             outcome = self.function(context)
         return Check(
-            self.principle, self.subject, self.title, outcome.status, outcome.evidence, outcome.fix
+            self.principle,
+            self.subject,
+            self.title,
+            outcome.status,
+            outcome.evidence,
+            outcome.fix,
+            self.function.__name__,
         )
 
 
@@ -408,7 +417,7 @@ def no_citation(report: Report) -> Check:
     first = report.errors[0] if report.errors else None
     evidence = f"{first.where}: {first.message}" if first else CITATION
     fix = first.fix if first else f"restore {CITATION}"
-    return Check("F2", "code", "citation metadata", "fail", evidence, fix)
+    return Check("F2", "code", "citation metadata", "fail", evidence, fix, "citation_metadata")
 
 
 @dataclass
