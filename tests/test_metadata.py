@@ -395,6 +395,32 @@ def test_the_licence_of_citation_cff_is_the_text_of_license(project: Path) -> No
     assert check(project)[0] == 0, errors(check(project)[1])
 
 
+def test_toy_data_descriptions_outlived_by_real_data_are_warned_of(project: Path) -> None:
+    """The data reference and the card's limitations the template writes for its toy data set
+    are warned of once config/pipeline.yaml takes real data, not before."""
+    assert not [f for f in check(project)[1]["findings"] if "toy data set" in f["message"]]
+    path = project / "config" / "pipeline.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["data"]["source"] = "https://zenodo.org/records/1/files/events.csv"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    code, report = check(project)
+    assert code == 0, errors(report)
+    warned = {
+        (f["file"], f["field"]): f
+        for f in report["findings"]
+        if f["severity"] == "warning" and "toy data set" in f["message"]
+    }
+    assert set(warned) == {
+        ("CITATION.cff", "references[0]"),
+        ("config/model_card.yaml", "limitations"),
+    }
+    assert (
+        "https://zenodo.org/records/1/files/events.csv"
+        in warned[("CITATION.cff", "references[0]")]["message"]
+    )
+    assert "make model-card" in warned[("config/model_card.yaml", "limitations")]["fix"]
+
+
 def test_pyproject_and_model_card_versions_are_checked(project: Path) -> None:
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'version = "0.3.0"'))
