@@ -46,6 +46,12 @@ IMPORTANCE_FIGURE = "feature_importance.png"
 TRAINING_RECORD = "training.json"
 ONNX_FILE = "model.onnx"
 MODEL_CARD = "MODEL_CARD.md"
+#: What a model card edited by hand since `make model-card` wrote it asks for: the card is
+#: generated (its text lives in config/model_card.yaml) and recorded in the model's manifest.
+CARD_EDITED_FIX = (
+    "move your text into config/model_card.yaml, rename the edited card aside (or restore it "
+    "with `git checkout`), then run `make model-card`"
+)
 VALIDATION_DIR = "validation"
 REFERENCE_INPUTS = "reference_inputs.csv"
 EXPECTED_OUTPUTS = "expected_outputs.csv"

@@ -709,8 +709,7 @@ CARD_CONFIG = "config/model_card.yaml"
 
 
 def _settings(root: Path, name: str) -> dict[str, Any]:
-    """A YAML settings file of the project, {} when it is missing or unreadable (the pipeline's
-    own checks report that)."""
+    """A YAML settings file of the project; {} when missing or unreadable (the steps say why)."""
     try:
         loaded = yaml.safe_load((root / name).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..layout import MANIFEST_NAME, ONNX_FILE
+from ..layout import CARD_EDITED_FIX, MANIFEST_NAME, MODEL_CARD, ONNX_FILE
 from . import archives
 from .licences import licence_path
 from .scoring import (
@@ -24,6 +24,7 @@ from .scoring import (
     Context,
     ModelContext,
     Outcome,
+    Released,
     failed,
     model_check,
     passed,
@@ -79,6 +80,8 @@ def card_outcome(context: Context, model: ModelContext) -> Outcome:
         return failed(f"{error.where}: {error.message}", "run `make model-card`")
     if not context.has(name):
         return failed(f"{name} missing", "run `make model-card` (or restore it from git)")
+    if not model.release.get(MODEL_CARD, Released(exists=False)).intact:
+        return failed(f"{name} edited since it was released ({MANIFEST_NAME})", CARD_EDITED_FIX)
     text = model.card.text if model.card else ""
     if all(section in text for section in CARD_SECTIONS):
         return passed(f"{name}: " + ", ".join(s.strip("# ") for s in CARD_SECTIONS))

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from ..data.manifest import ChecksumError, read_manifest, sha256_of
-from ..layout import MANIFEST_NAME, WORKSPACE_FILE
+from ..layout import MANIFEST_NAME, MODEL_CARD, WORKSPACE_FILE
 from ..project import DOMAIN
 from ..vcs import git_commit
 from . import fairchecks, modelchecks  # noqa: F401  (registers the checks, in this order)
@@ -95,7 +95,8 @@ def _model_context(root: Path, report: Report, config: dict[str, Any]) -> ModelC
     model = ModelContext(
         dir=directory.relative_to(root).as_posix(),
         card=None,
-        release={f: _released(directory, f, manifest) for f in RELEASE_FILES},
+        # The released files, and the card, which its manifest records too.
+        release={f: _released(directory, f, manifest) for f in (*RELEASE_FILES, MODEL_CARD)},
         has_manifest=bool(manifest),
     )
     card = report.records.get(model.card_name)  # parsed by the checker

@@ -21,7 +21,7 @@ from typing import Any
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 from .. import project
-from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
+from ..config import Config, energy_text, load_config
 from ..data import manifest
 from ..fair.checks import release_citation
 from ..fair.crosswalk import model_card_authors
@@ -29,6 +29,7 @@ from ..fair.licences import licence_texts
 from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license
 from ..files import copy_file, write_text
 from ..layout import (
+    CARD_EDITED_FIX,
     CPP_DIR,
     EXPORT_CHECK,
     FEATURE_FIGURE,
@@ -399,8 +400,7 @@ def write_model_card(root: Path) -> Path:
     if not _may_overwrite(card, manifest_file, text):
         raise CardError(
             f"{card} was edited by hand since `make model-card` wrote it, so it is not "
-            f"overwritten: move your text into {MODEL_CARD_FILE} (or rename the card to keep it), "
-            "then run `make model-card` again"
+            f"overwritten. Fix: {CARD_EDITED_FIX}"
         )
     layout = Layout(config)
     copied = [
