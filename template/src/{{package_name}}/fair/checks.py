@@ -221,12 +221,18 @@ def unreadable_fix(name: str) -> str:
         name: the file, relative to the project, e.g. "codemeta.json".
 
     Returns:
-        The fix: mend it by hand, or (not pyproject.toml) delete it and write it anew.
+        The fix: mend it by hand, or delete it and write it anew (pyproject.toml: by hand
+        only; ro-crate-metadata.json: by hand, or back from git).
     """
     if name == PYPROJECT:
         return (
             f"mend {name} by hand (make metadata keeps its other tables, so it cannot rewrite "
             "it), then run `make metadata`"
+        )
+    if name == ROCRATE:  # make metadata updates the crate's entities, it does not write one
+        return (
+            f"mend {name} by hand, or take it back from git (`git log -- {name}` shows the "
+            f"commits that have it; `git checkout <commit> -- {name}`), then run `make metadata`"
         )
     return (
         f"mend {name} by hand, or delete it and run `make metadata` to write it anew (keys you "
