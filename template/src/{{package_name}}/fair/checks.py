@@ -49,6 +49,8 @@ PLACEHOLDER_ABSTRACT = "A FAIR data and machine-learning analysis generated with
 
 FIX_CITATION = f"edit {CITATION}, then run `make metadata` and `make check-metadata`"
 FIX_DERIVED = f"run `make metadata` to write it from {CITATION}"
+#: How a field of a derived file that differs from CITATION.cff ends its message.
+DISAGREE = "the two files disagree"
 #: The keys of a CFF person or entity that hold (part of) a name.
 NAME_KEYS = ("given-names", "name-particle", "family-names", "name-suffix", "name", "affiliation")
 #: At most this many differing entries of one list are named; the rest are counted.
@@ -366,8 +368,7 @@ class _Comparer:
         self.report.error(
             self.file,
             field,
-            f"{CITATION} {source} gives {wanted} but {self.file} says {said}: the two files "
-            "disagree",
+            f"{CITATION} {source} gives {wanted} but {self.file} says {said}: {DISAGREE}",
             self.fix,
         )
 
@@ -398,7 +399,7 @@ class _Comparer:
                 self.file,
                 field,
                 f"{CITATION} has {len(expected)} authors but {self.file} has {len(actual)}: "
-                "the two files disagree",
+                f"{DISAGREE}",
                 self.fix,
             )
         wrong = [i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b]

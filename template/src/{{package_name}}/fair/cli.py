@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..files import write_text
-from .checks import FIX_DERIVED, check_metadata
+from .checks import DISAGREE, FIX_DERIVED, check_metadata
 from .findings import Finding, Report
 from .scorecard import Scorecard, fair_report, same_but_time, scorecard
 
@@ -27,6 +27,15 @@ def _count(n: int, noun: str) -> str:
 LISTED_DISAGREEMENTS = 3
 
 
+def _disagrees(finding: Finding) -> bool:
+    """Whether `make metadata` mends the finding: a field out of date with CITATION.cff.
+
+    In codemeta.json, .zenodo.json, pyproject.toml, the prose blocks, the RO-Crate's entities
+    or the model cards' headers, which `make metadata` writes from CITATION.cff.
+    """
+    return finding.fix == FIX_DERIVED or finding.message.endswith(DISAGREE)
+
+
 def _disagreements(errors: list[Finding]) -> str | None:
     """One line for the files `make metadata` would rewrite, when they disagree in many fields.
 
@@ -37,10 +46,10 @@ def _disagreements(errors: list[Finding]) -> str | None:
         errors: the report's errors.
 
     Returns:
-        The line, or None when at most `LISTED_DISAGREEMENTS` errors have the fix
-        `FIX_DERIVED` (they are printed one by one).
+        The line, or None when at most `LISTED_DISAGREEMENTS` errors are disagreements
+        (`_disagrees`: they are printed one by one).
     """
-    stale = [f for f in errors if f.fix == FIX_DERIVED]
+    stale = [f for f in errors if _disagrees(f)]
     if len(stale) <= LISTED_DISAGREEMENTS:
         return None
     files: dict[str, int] = {}
@@ -69,7 +78,7 @@ def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
     print(f"  validation: {report.validation}", file=stream)
     summed = _disagreements(report.errors)
     for finding in report.errors:
-        if summed is None or finding.fix != FIX_DERIVED:
+        if summed is None or not _disagrees(finding):
             print("  " + finding.line(), file=stream)
     if summed is not None:
         print("  " + summed, file=stream)
