@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -122,3 +123,7 @@ def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str
     # The raw table is kept as downloaded, and checked again by its manifest.
     run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=raw.parent)
     assert raw.read_bytes() == table.read_bytes()
+    # The project's own tests (the pipeline's code, on the toy data set) still pass with the
+    # user's settings in place.
+    tests = run(["make", "test", f"PYTHON={python}"], cwd=project, env=env, timeout=1800)
+    assert re.search(r"\d+ passed", tests) and " failed" not in tests, tests[-3000:]

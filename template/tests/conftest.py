@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import importlib.util
 import shutil
 import threading
@@ -43,9 +44,20 @@ def _local_dask() -> Iterator[None]:
         yield
 
 
+def _toy_columns() -> set[str]:
+    """The columns of the toy data set (FEATURES of data/synthetic.py)."""
+    (init,) = (PROJECT / "src").glob("*/__init__.py")
+    interface = importlib.import_module(f"{init.parent.name}.data.interface")
+    return {feature.name for feature in interface.generator().FEATURES}
+
+
 def scratch_project(root: Path) -> Path:
-    """Make `root` a scratch project: the real config/pipeline.yaml scaled down for speed (2,000
-    events), config/model_card.yaml and CITATION.cff.
+    """Make `root` a scratch project: the real config/pipeline.yaml on the toy data set, scaled
+    down for speed (2,000 events), config/model_card.yaml and CITATION.cff.
+
+    The tests check the pipeline's code, on the seeded toy data set of data/synthetic.py, also
+    once the project reads data of its own: the data source is the toy generator, and the cuts
+    of `cutflow:` and the `inputs:` of the model card on columns the toy data lacks are left out.
 
     Args:
         root: an empty folder.
@@ -55,11 +67,23 @@ def scratch_project(root: Path) -> Path:
     """
     (root / "config").mkdir()
     config = yaml.safe_load((PROJECT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
-    config["data"]["n_events"] = 2000
+    for key in ("sha256", "ntuples"):
+        config["data"].pop(key, None)
+    config["data"].update(source="synthetic", n_events=2000)
+    toy = _toy_columns()
+    if isinstance(config.get("cutflow"), dict):
+        cuts = config["cutflow"].get("cuts") or []
+        config["cutflow"]["cuts"] = [cut for cut in cuts if cut.get("feature") in toy]
     (root / "config" / "pipeline.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    for name in ("config/model_card.yaml", "CITATION.cff"):
-        if (PROJECT / name).is_file():
-            shutil.copy(PROJECT / name, root / name)
+    card = PROJECT / "config" / "model_card.yaml"
+    if card.is_file():
+        text = yaml.safe_load(card.read_text(encoding="utf-8"))
+        inputs = text.get("inputs") or {}
+        text["inputs"] = {name: entry for name, entry in inputs.items() if name in toy}
+        (root / "config" / "model_card.yaml").write_text(
+            yaml.safe_dump(text, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    shutil.copy(PROJECT / "CITATION.cff", root / "CITATION.cff")
     return root
 
 
