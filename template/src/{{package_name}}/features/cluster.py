@@ -214,7 +214,8 @@ def describe(client: Client, futures: Sequence[Future]) -> str:
     per_worker = Counter(worker for workers in held.values() for worker in workers[:1])
     kind = "a local Dask cluster" if scheduler_address() is None else "the Dask cluster"
     counts = ", ".join(f"{worker}: {n}" for worker, n in sorted(per_worker.items()))
-    return f"{len(futures)} partitions on {kind} at {client.scheduler_info()['address']} ({counts})"
+    parts = f"{len(futures)} partition{'' if len(futures) == 1 else 's'}"
+    return f"{parts} on {kind} at {client.scheduler_info()['address']} ({counts})"
 
 
 def _gib(size: float) -> str:
