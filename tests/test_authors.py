@@ -14,9 +14,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 import yaml
-from helpers import COPIER, TEMPLATE, commit_all, generate, git, run, update
+from helpers import COPIER, QUESTIONS, TEMPLATE, commit_all, generate, git, run, update
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -159,6 +160,46 @@ def test_a_bad_further_author_is_refused_before_anything_is_written(tmp_path: Pa
     assert proc.returncode != 0
     assert "more_authors[0].orcid '0000-0002-1825-0098' fails the ORCID checksum" in proc.stderr
     assert not dst.exists()
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{given_names: Jan, family-names: Vries}",
+            (
+                "more_authors[0] (Vries) has the key 'given_names', which a CFF person has not: "
+                "did you mean 'given-names'? CFF keys are written with hyphens."
+            ),
+        ),
+        (
+            "{given_names: Jan}",  # no name left to show: the place alone
+            "more_authors[0] has the key 'given_names'",
+        ),
+        (
+            "{name: CMS Collaboration, institution: CERN}",
+            (
+                "more_authors[0] (CMS Collaboration) has the key 'institution', which a CFF "
+                "entity has not: use name,"
+            ),
+        ),
+    ],
+)
+def test_an_unknown_key_of_a_further_author_is_named_with_the_right_one(
+    entry: str, message: str
+) -> None:
+    """The question's validator, as Copier renders it for `-d more_authors=[...]`."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE)),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+    )
+    rendered = env.from_string(QUESTIONS["more_authors"]["validator"]).render(
+        more_authors=yaml.safe_load(f"[{entry}]"),
+        author_given_names="Anna",
+        author_family_names="Berg",
+        author_orcid="",
+    )
+    assert message in rendered, rendered
 
 
 def test_without_the_task_make_metadata_derives_every_author(tmp_path: Path) -> None:
