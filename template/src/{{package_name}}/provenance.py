@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -40,6 +42,27 @@ def raw_data_sha256(config: Config) -> dict[str, str]:
     return digests
 
 
+def package_version(root: Path) -> str:
+    """The version of the project's code: pyproject.toml's [project] version where it has one.
+
+    The installed metadata (`__version__`) of an editable install keeps the version it was
+    installed with until the next `pip install -e .`, while `make metadata` writes the version
+    of CITATION.cff into pyproject.toml: the code is the project's, so its version is too.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The version, e.g. "1.0.0"; `__version__` without a readable pyproject.toml version.
+    """
+    try:
+        with (root / "pyproject.toml").open("rb") as stream:
+            version = tomllib.load(stream).get("project", {}).get("version")
+    except (OSError, tomllib.TOMLDecodeError):
+        version = None
+    return str(version) if isinstance(version, str) and version else __version__
+
+
 def provenance(config: Config, data_sha256: dict[str, str]) -> dict[str, Any]:
     """The provenance record of a training run, stored in the model's training.json.
 
@@ -58,7 +81,7 @@ def provenance(config: Config, data_sha256: dict[str, str]) -> dict[str, Any]:
     """
     return {
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),  # noqa: UP017
-        "package_version": __version__,
+        "package_version": package_version(config.root),
         "git_commit": git_commit(config.root),
         "python": platform.python_version(),
         "config_sha256": config.sha256(),
