@@ -58,6 +58,9 @@ CPP_BUILD_DIR = Path("build") / "cpp"
 MODEL_FIGURES_DIR = "figures"
 #: `make cutflow` (HEP): the events of each sample after each selection step.
 CUTFLOW_FILE = "cutflow.json"
+#: `make efficiency-map` (HEP): the working point's signal efficiency in bins of two truth columns.
+EFFICIENCY_MAP_FILE = "efficiency_map.json"
+EFFICIENCY_MAP_FIGURE = "efficiency_map.png"
 #: `make likelihood` (HEP): the HistFactory workspace (pyhf JSON) and the upper limits.
 WORKSPACE_FILE = "likelihood_workspace.json"
 LIMITS_FILE = "limits.json"
@@ -134,6 +137,11 @@ class Layout:
         return self.predictions.parent / CUTFLOW_FILE
 
     @property
+    def efficiency_map(self) -> Path:
+        """reports/efficiency_map.json: the signal efficiency map (`make efficiency-map`, HEP)."""
+        return self.predictions.parent / EFFICIENCY_MAP_FILE
+
+    @property
     def workspace(self) -> Path:
         """reports/likelihood_workspace.json: the HistFactory workspace (`make likelihood`)."""
         return self.predictions.parent / WORKSPACE_FILE
@@ -198,8 +206,8 @@ class Layout:
             Files and folders (.pipeline/, build/cpp/, hepdata/submission/), present or not:
             those of the features step and reports/fair.json, and in a project with a model
             the outputs of the evaluation and the feature importance and the HEPData
-            submission too (in HEP, the likelihood's workspace and limits and the cut flow as
-            well).
+            submission too (in HEP, the likelihood's workspace and limits, the cut flow and the
+            efficiency map with its figure as well).
         """
         files = [
             self.config.root / STAMP_DIR,
@@ -223,7 +231,8 @@ class Layout:
                 hepdata / ARCHIVE,
             ]
             if project.DOMAIN == "hep":
-                files += [self.workspace, self.limits, self.cutflow]
+                files += [self.workspace, self.limits, self.cutflow, self.efficiency_map]
+                files += [self.figure(EFFICIENCY_MAP_FIGURE)]
         return files
 
     def output_folders(self) -> list[Path]:

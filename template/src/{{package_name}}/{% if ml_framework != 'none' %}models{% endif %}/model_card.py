@@ -11,6 +11,7 @@ A card that was edited by hand since it was generated is never overwritten.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -30,6 +31,7 @@ from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license
 from ..files import copy_file, write_text
 from ..layout import (
     CPP_DIR,
+    EFFICIENCY_MAP_FIGURE,
     EXPORT_CHECK,
     FEATURE_FIGURE,
     IMPORTANCE_FIGURE,
@@ -57,6 +59,7 @@ FIGURES = {
     ),
     FEATURE_FIGURE: "Input feature distributions (the last bin holds the overflow)",
     IMPORTANCE_FIGURE: "Permutation importance: the drop of the ROC AUC when an input is shuffled",
+    EFFICIENCY_MAP_FIGURE: "Signal efficiency of the working point in bins of two truth quantities",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 
@@ -166,6 +169,48 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
         raise CardError(
             f"{layout.limits}: is not the file `make likelihood` writes ({error!r}): run "
             "`make likelihood` again"
+        ) from error
+
+
+def efficiency_map_context(layout: Layout) -> dict[str, Any] | None:
+    """The efficiency map of `make efficiency-map` as the card shows it (HEP projects).
+
+    Args:
+        layout: the project's outputs; reports/efficiency_map.json is read.
+
+    Returns:
+        None in a project of another domain; {"skipped": why} where the tables have no truth
+        columns; else the record with "rows": one per x bin, {"x": "low-high", "cells":
+        [efficiency text per y bin, "—" when empty]}, and "columns": the y bins as text.
+
+    Raises:
+        FileNotFoundError: reports/efficiency_map.json is missing (run `make efficiency-map`).
+        CardError: it is not the file `make efficiency-map` writes.
+    """
+    if project.DOMAIN != "hep":
+        return None
+    record = _read_json(layout.efficiency_map, "efficiency-map")
+    if "skipped" in record:
+        return {"skipped": str(record["skipped"])}
+    try:
+        x_edges, y_edges = record["x"]["edges"], record["y"]["edges"]
+        columns = [f"{low:g} to {high:g}" for low, high in itertools.pairwise(y_edges)]
+        cells = [
+            "—"
+            if cell["efficiency"] is None
+            else f"{cell['efficiency']:.3f} (+{cell['high'] - cell['efficiency']:.3f} "
+            f"−{cell['efficiency'] - cell['low']:.3f})"
+            for cell in record["bins"]
+        ]
+        rows = [
+            {"x": f"{low:g} to {high:g}", "cells": cells[i * len(columns) : (i + 1) * len(columns)]}
+            for i, (low, high) in enumerate(itertools.pairwise(x_edges))
+        ]
+        return {**record, "rows": rows, "columns": columns}
+    except (KeyError, TypeError, ValueError) as error:
+        raise CardError(
+            f"{layout.efficiency_map}: is not the file `make efficiency-map` writes ({error!r}): "
+            "run `make efficiency-map` again"
         ) from error
 
 
@@ -322,6 +367,7 @@ def card_text(root: Path) -> str:
         likelihood=likelihood_context(layout),
         importance=_read_json(layout.importance, "importance"),
         cutflow=_read_json(layout.cutflow, "cutflow") if project.DOMAIN == "hep" else None,
+        efficiency_map=efficiency_map_context(layout),
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],
