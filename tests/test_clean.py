@@ -28,6 +28,8 @@ REBUILDABLE = {
     "reports/likelihood_workspace.json",
     "reports/limits.json",
     "reports/cutflow.json",
+    "reports/efficiency_map.json",
+    "reports/figures/efficiency_map.png",
     "reports/fair.json",
     "hepdata/submission/submission.yaml",
     "hepdata/submission.tar.gz",

@@ -30,7 +30,7 @@ EXPERIMENTS = {
 HEPDATA_SETTINGS = {
     "reactions": [],
     "paper_locations": dict.fromkeys(
-        ["roc_curve", "score_distribution", "feature_importance", "cutflow"]
+        ["roc_curve", "score_distribution", "feature_importance", "cutflow", "efficiency_map"]
     ),
 }
 

@@ -212,11 +212,11 @@ def check_release(
         submission = (project / "hepdata" / "submission" / "submission.yaml").read_text()
         tables = [doc for doc in yaml.safe_load_all(submission) if doc and "data_file" in doc]
         named = ["ROC curve", "Score distributions", "Feature importance", "Cut flow"]
-        assert [t["name"] for t in tables] == named
+        assert [t["name"] for t in tables] == [*named, "Efficiency map"]
         assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
         # Each table with its figure and thumbnail (HEPData's image resources; the cut flow
         # is a table of its own).
-        for table in tables[:3]:
+        for table in [*tables[:3], tables[4]]:
             shown = {r["description"] for r in table["additional_resources"]}
             assert {"Image file", "Thumbnail image file"} <= shown, table["name"]
         # `make likelihood`: a HistFactory workspace pyhf accepts, with the background
@@ -233,6 +233,10 @@ def check_release(
         assert resources["likelihood_workspace.json"] == "HistFactory", resources
         card_text = (model_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
         assert "### Likelihood" in card_text
+        # `make efficiency-map`: a 2D table of the generator-level bins, and a card section.
+        efficiency = json.loads((project / "reports" / "efficiency_map.json").read_text())
+        assert 0 < efficiency["efficiency"] <= 1 and efficiency["bins"], efficiency
+        assert "### Efficiency map" in card_text and "No efficiency map" not in card_text
         assert f"{limits['expected']['median']:.3g}" in card_text
     else:
         assert "hepdata_valid" not in summary and "likelihood_poi" not in summary

@@ -282,6 +282,48 @@ def model_cutflow(context: Context, model: ModelContext) -> Outcome:
 
 
 @model_check("LH", applies=lambda c: c.domain == "hep")
+def model_efficiency_map(context: Context, model: ModelContext) -> Outcome:
+    """efficiency map on generator-level quantities
+
+    Les Houches (arXiv:2312.14575): where the inputs depend on the detector, give the
+    efficiency of the ML selection in bins of generator-level quantities, so that a reuser
+    with generator-level events only can apply it (`make efficiency-map`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/efficiency_map.json holds bins whose efficiencies lie in [0, 1] and
+        the card shows it; warn when it is not written yet, when the tables have no truth
+        columns (it says how to add them), or when the card lacks it; fail when it is not an
+        efficiency map.
+    """
+    path, content, missing = _result(context, "efficiency_map", "efficiency-map")
+    if missing:
+        return missing
+    if isinstance(content, dict) and "skipped" in content:
+        return warned(
+            f"{path}: no generator-level (truth_...) columns in the tables, so no map",
+            "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
+            "data/synthetic.py, then run `make data` and `make all`",
+        )
+    bins = content.get("bins") if isinstance(content, dict) else None
+    values = [b.get("efficiency") for b in bins or [] if isinstance(b, dict)]
+    shown = [v for v in values if v is not None]
+    valid = all(isinstance(v, int | float) and 0.0 <= v <= 1.0 for v in shown)
+    if not bins or not shown or not valid or len(values) != len(bins):
+        return failed(
+            f"{path}: not an efficiency map (bins with efficiencies in [0, 1])",
+            "run `make efficiency-map` again",
+        )
+    if "### Efficiency map" not in (model.card.text if model.card else ""):
+        return warned(f"{model.card_name}: no efficiency map yet", "run `make model-card`")
+    axes = " x ".join(str((content.get(k) or {}).get("name")) for k in ("x", "y"))
+    return passed(f"{path}: {len(bins)} bins of {axes}; in {model.card_name}")
+
+
+@model_check("LH", applies=lambda c: c.domain == "hep")
 def model_likelihood(context: Context, model: ModelContext) -> Outcome:
     """the likelihood (HistFactory)
 

@@ -19,6 +19,7 @@ from ..layout import (
     CPP_DIR,
     CPP_FILES,
     CUTFLOW_FILE,
+    EFFICIENCY_MAP_FILE,
     EXPECTED_OUTPUTS,
     HEPDATA_DIR,
     IMPORTANCE_FILE,
@@ -49,6 +50,7 @@ PROJECT_FILES = (LICENSE_FILE, README, ZENODO, TRAINER, HEPDATA_ARCHIVE)
 RESULTS = {
     "importance": IMPORTANCE_FILE,
     "cutflow": CUTFLOW_FILE,
+    "efficiency_map": EFFICIENCY_MAP_FILE,
     "limits": LIMITS_FILE,
 }
 #: The validation material of a released model, relative to models/<name>/.
