@@ -30,6 +30,7 @@ REBUILDABLE = {
     "reports/cutflow.json",
     "reports/efficiency_map.json",
     "reports/figures/efficiency_map.png",
+    "reports/surrogate_closure.json",
     "reports/fair.json",
     "hepdata/submission/submission.yaml",
     "hepdata/submission.tar.gz",

@@ -237,6 +237,15 @@ def check_release(
         efficiency = json.loads((project / "reports" / "efficiency_map.json").read_text())
         assert 0 < efficiency["efficiency"] <= 1 and efficiency["bins"], efficiency
         assert "### Efficiency map" in card_text and "No efficiency map" not in card_text
+        # `make surrogate`: the surrogate in ONNX on the truth columns, attached with its
+        # closure test, whose numbers the card states.
+        closure = json.loads((project / "reports" / "surrogate_closure.json").read_text())
+        assert all(0 <= s["ks_distance"] < 0.5 for s in closure["samples"].values()), closure
+        assert (model_dir / "surrogate" / "surrogate.onnx").is_file()
+        assert {"surrogate.onnx", "surrogate_closure.json"} <= set(resources), resources
+        assert "### Surrogate model" in card_text
+        signal = closure["samples"]["signal"]
+        assert f"{signal['efficiency']['surrogate']:.4f}" in card_text
         assert f"{limits['expected']['median']:.3g}" in card_text
     else:
         assert "hepdata_valid" not in summary and "likelihood_poi" not in summary

@@ -273,8 +273,22 @@ def _efficiency_map_outputs(layout: Layout) -> list[Path]:
     return [layout.efficiency_map, *([layout.figure(EFFICIENCY_MAP_FIGURE)] if drawn else [])]
 
 
+def _surrogate_outputs(layout: Layout) -> list[Path]:
+    """The surrogate of `make surrogate` and its closure test (HEP; none elsewhere).
+
+    No surrogate where the closure test records that the tables have no truth columns.
+    """
+    if project.DOMAIN != "hep":
+        return []
+    try:
+        skipped = "skipped" in json.loads(layout.surrogate_closure.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        skipped = False
+    return [layout.surrogate_closure, *([] if skipped else [layout.surrogate_model])]
+
+
 def _likelihood_steps() -> list[Step]:
-    """HEP: the cut flow, the efficiency map, and the HistFactory model of the score."""
+    """HEP: the cut flow, the efficiency map, the surrogate, the HistFactory model of the score."""
     if project.DOMAIN != "hep":
         return []
     return [
@@ -295,6 +309,18 @@ def _likelihood_steps() -> list[Step]:
             outputs=_efficiency_map_outputs,
         ),
         Step(
+            "surrogate",
+            (("models.surrogate", "make_surrogate"),),
+            after=("features", "train", "predict"),
+            sections=("seed", "cutflow", "model"),
+            reads=lambda layout: [
+                *_processed(layout, layout.train_table, layout.test_table),
+                *_model_outputs(layout),
+                layout.predictions,
+            ],
+            outputs=_surrogate_outputs,
+        ),
+        Step(
             "likelihood",
             (("models.likelihood", "make_likelihood"),),
             after=("predict",),
@@ -311,7 +337,8 @@ def _release_steps() -> list[Step]:
     if project.ML_FRAMEWORK == "scikit-learn":
         export.append(("models.export_cpp", "export_cpp"))
     # HEP: the likelihood of the classifier score, which the card and HEPData describe.
-    likelihood = ("cutflow", "efficiency-map", "likelihood") if project.DOMAIN == "hep" else ()
+    hep = ("cutflow", "efficiency-map", "surrogate", "likelihood")
+    likelihood = hep if project.DOMAIN == "hep" else ()
     found = [
         *_likelihood_steps(),
         Step(
@@ -337,6 +364,7 @@ def _release_steps() -> list[Step]:
                 *_export_outputs(layout),
                 *_cutflow_outputs(layout),
                 *_efficiency_map_outputs(layout),
+                *_surrogate_outputs(layout),
                 *_likelihood_outputs(layout),
             ],
             outputs=lambda layout: [layout.model_dir / MODEL_CARD],
@@ -371,6 +399,7 @@ def _release_steps() -> list[Step]:
                     "export",
                     "cutflow",
                     "efficiency-map",
+                    "surrogate",
                     "likelihood",
                     "model-card",
                 ),
@@ -382,6 +411,7 @@ def _release_steps() -> list[Step]:
                     *_importance_outputs(layout),
                     *_cutflow_outputs(layout),
                     *_efficiency_map_outputs(layout),
+                    *_surrogate_outputs(layout),
                     *_likelihood_outputs(layout),
                     *_export_outputs(layout),
                     layout.model_dir / MODEL_CARD,

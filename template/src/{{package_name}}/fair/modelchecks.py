@@ -324,6 +324,56 @@ def model_efficiency_map(context: Context, model: ModelContext) -> Outcome:
 
 
 @model_check("LH", applies=lambda c: c.domain == "hep")
+def model_surrogate(context: Context, model: ModelContext) -> Outcome:
+    """surrogate network on generator-level inputs
+
+    Les Houches (arXiv:2312.14575): publish an equivalent surrogate network on less
+    detector-dependent inputs, with its agreement with the model stated (`make surrogate`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/surrogate_closure.json gives the Kolmogorov-Smirnov distance and the
+        working point's efficiency of classifier and surrogate for signal and background, and
+        the card shows it; warn when it is not written yet, when the tables have no truth
+        columns (it says how to add them), or when the card lacks it; fail when it is not a
+        closure test.
+    """
+    path, content, missing = _result(context, "surrogate", "surrogate")
+    if missing:
+        return missing
+    if isinstance(content, dict) and "skipped" in content:
+        return warned(
+            f"{path}: no generator-level (truth_...) columns in the tables, so no surrogate",
+            "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
+            "data/synthetic.py, then run `make data` and `make all`",
+        )
+    samples = content.get("samples") if isinstance(content, dict) else None
+    numbers = []
+    for name in ("signal", "background"):
+        sample = samples.get(name) if isinstance(samples, dict) else None
+        efficiency = sample.get("efficiency") if isinstance(sample, dict) else None
+        numbers += [
+            sample.get("ks_distance") if isinstance(sample, dict) else None,
+            *(efficiency.get(k) if isinstance(efficiency, dict) else None
+              for k in ("original", "surrogate")),
+        ]  # fmt: skip
+    if not all(isinstance(v, int | float) and 0.0 <= v <= 1.0 for v in numbers):
+        return failed(
+            f"{path}: not a closure test (KS distance and efficiencies in [0, 1] per sample)",
+            "run `make surrogate` again",
+        )
+    if "### Surrogate model" not in (model.card.text if model.card else ""):
+        return warned(f"{model.card_name}: no surrogate yet", "run `make model-card`")
+    return passed(
+        f"{path}: KS distance {numbers[0]:.3f} (signal), {numbers[3]:.3f} (background); "
+        f"in {model.card_name}"
+    )
+
+
+@model_check("LH", applies=lambda c: c.domain == "hep")
 def model_likelihood(context: Context, model: ModelContext) -> Outcome:
     """the likelihood (HistFactory)
 

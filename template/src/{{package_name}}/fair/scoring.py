@@ -26,6 +26,7 @@ from ..layout import (
     LIMITS_FILE,
     ONNX_FILE,
     REFERENCE_INPUTS,
+    SURROGATE_CLOSURE_FILE,
     TRAINING_RECORD,
     VALIDATION_DIR,
 )
@@ -51,6 +52,7 @@ RESULTS = {
     "importance": IMPORTANCE_FILE,
     "cutflow": CUTFLOW_FILE,
     "efficiency_map": EFFICIENCY_MAP_FILE,
+    "surrogate": SURROGATE_CLOSURE_FILE,
     "limits": LIMITS_FILE,
 }
 #: The validation material of a released model, relative to models/<name>/.

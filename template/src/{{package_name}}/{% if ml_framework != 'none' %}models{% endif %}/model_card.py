@@ -38,6 +38,7 @@ from ..layout import (
     MODEL_FIGURES_DIR,
     ROC_FIGURE,
     SCORE_FIGURE,
+    SURROGATE_DIR,
     TRAIN_TABLE,
     TRAINING_RECORD,
     VALIDATION_DIR,
@@ -214,6 +215,39 @@ def efficiency_map_context(layout: Layout) -> dict[str, Any] | None:
         ) from error
 
 
+def surrogate_context(layout: Layout) -> dict[str, Any] | None:
+    """The surrogate of `make surrogate` and its closure test as the card shows them (HEP).
+
+    Args:
+        layout: the project's outputs; reports/surrogate_closure.json is read.
+
+    Returns:
+        None in a project of another domain; {"skipped": why} where the tables have no truth
+        columns; else the closure record, with "file": the surrogate's path in the model folder.
+
+    Raises:
+        FileNotFoundError: reports/surrogate_closure.json is missing (run `make surrogate`).
+        CardError: it is not the file `make surrogate` writes.
+    """
+    if project.DOMAIN != "hep":
+        return None
+    record = _read_json(layout.surrogate_closure, "surrogate")
+    if "skipped" in record:
+        return {"skipped": str(record["skipped"])}
+    try:
+        samples = record["samples"]
+        for sample in ("signal", "background"):
+            float(samples[sample]["ks_distance"])
+            float(samples[sample]["efficiency"]["surrogate"])
+        relative = layout.surrogate_model.relative_to(layout.model_dir).as_posix()
+        return {**record, "file": relative}
+    except (KeyError, TypeError, ValueError) as error:
+        raise CardError(
+            f"{layout.surrogate_closure}: is not the file `make surrogate` writes ({error!r}): "
+            "run `make surrogate` again"
+        ) from error
+
+
 def _citation_text(citation: Record) -> str:
     """The card's citation: authors, title, version and DOI of CITATION.cff.
 
@@ -343,6 +377,7 @@ def card_text(root: Path) -> str:
     cpp = (directory / CPP_DIR).is_dir()
     files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, TRAINING_RECORD, f"{VALIDATION_DIR}/"]
     files += [f"{CPP_DIR}/"] if cpp else []
+    files += [f"{SURROGATE_DIR}/"] if (directory / SURROGATE_DIR).is_dir() else []
     developers = ", ".join(p.full_name() for p in citation.authors or [])
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
     licence = licence_copy(root, str(citation.data_license))
@@ -368,6 +403,7 @@ def card_text(root: Path) -> str:
         importance=_read_json(layout.importance, "importance"),
         cutflow=_read_json(layout.cutflow, "cutflow") if project.DOMAIN == "hep" else None,
         efficiency_map=efficiency_map_context(layout),
+        surrogate=surrogate_context(layout),
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],
