@@ -183,7 +183,8 @@ def test_project_installs_tests_and_runs_its_pipeline(
     assert {p.name for p in (html / "_images").iterdir()} >= drawn
     if framework != "none":
         model = (html / "model.html").read_text()
-        assert "Inputs" in model and model.count("<img") == 4  # features, ROC, scores, importance
+        # Features, ROC curve, scores, importance; in HEP the efficiency map too.
+        assert "Inputs" in model and model.count("<img") == 4 + (domain == "hep")
         assert {p.name for p in (html / "_images").iterdir()} >= {
             "roc_curve.png",
             "score_distribution.png",
