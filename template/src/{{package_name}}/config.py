@@ -641,7 +641,7 @@ class EfficiencyMapSection:
     Every key has a default (the toy data's leading jet), used where the file leaves it out.
 
     Attributes:
-        x: the generator-level column of the x axis (truth_...).
+        x: the generator-level column of the x axis (`truth_...`).
         x_edges: its bin edges, increasing, in the unit of the column.
         y: the generator-level column of the y axis.
         y_edges: its bin edges, increasing.

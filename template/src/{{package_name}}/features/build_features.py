@@ -111,7 +111,7 @@ def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths.
 
     Also records the two tables in data/processed/MANIFEST and draws the figure of the feature
-    distributions (the model's inputs; the generator-level truth_... columns stay in the tables
+    distributions (the model's inputs; the generator-level `truth_...` columns stay in the tables
     for `make efficiency-map`, data/schema.py). Events with a missing or infinite value are
     dropped.
 
