@@ -11,12 +11,14 @@ without Python, a licence, and the training code with a toy data set. Each check
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..layout import MANIFEST_NAME, ONNX_FILE
 from . import archives
 from .scoring import (
     HEPDATA_ARCHIVE,
+    SURROGATE_RELEASE,
     TRAINER,
     VALIDATION_FILES,
     Context,
@@ -336,10 +338,11 @@ def model_surrogate(context: Context, model: ModelContext) -> Outcome:
 
     Returns:
         Pass when reports/surrogate_closure.json gives the Kolmogorov-Smirnov distance and the
-        working point's efficiency of classifier and surrogate for signal and background, and
-        the card shows it; warn when it is not written yet, when the tables have no truth
-        columns (it says how to add them), or when the card lacks it; fail when it is not a
-        closure test.
+        working point's efficiency of classifier and surrogate for signal and background, the
+        surrogate is in the model folder as its manifest lists it, and the card shows it; warn
+        when it is not written yet, when the tables have no truth columns (it says how to add
+        them), or when the card lacks it; fail when it is not a closure test, or when the
+        surrogate is missing or changed.
     """
     path, content, missing = _result(context, "surrogate", "surrogate")
     if missing:
@@ -365,6 +368,9 @@ def model_surrogate(context: Context, model: ModelContext) -> Outcome:
             f"{path}: not a closure test (KS distance and efficiencies in [0, 1] per sample)",
             "run `make surrogate` again",
         )
+    written = released(model, SURROGATE_RELEASE)
+    if written.status != "pass":  # missing, or changed since its manifest entry
+        return replace(written, fix="run `make surrogate`")
     if "### Surrogate model" not in (model.card.text if model.card else ""):
         return warned(f"{model.card_name}: no surrogate yet", "run `make model-card`")
     return passed(

@@ -33,6 +33,7 @@ from .scoring import (
     PROJECT_FILES,
     RELEASE_FILES,
     RESULTS,
+    SURROGATE_RELEASE,
     Check,
     Context,
     ModelContext,
@@ -78,7 +79,7 @@ def _model_context(root: Path, report: Report, config: dict[str, Any]) -> ModelC
     model = ModelContext(
         dir=directory.relative_to(root).as_posix(),
         card=None,
-        release={f: _released(directory, f, manifest) for f in RELEASE_FILES},
+        release={f: _released(directory, f, manifest) for f in (*RELEASE_FILES, SURROGATE_RELEASE)},
         has_manifest=bool(manifest),
     )
     card = report.records.get(model.card_name)  # parsed by the checker

@@ -27,6 +27,8 @@ from ..layout import (
     ONNX_FILE,
     REFERENCE_INPUTS,
     SURROGATE_CLOSURE_FILE,
+    SURROGATE_DIR,
+    SURROGATE_FILE,
     TRAINING_RECORD,
     VALIDATION_DIR,
 )
@@ -59,6 +61,8 @@ RESULTS = {
 VALIDATION_FILES = (f"{VALIDATION_DIR}/{REFERENCE_INPUTS}", f"{VALIDATION_DIR}/{EXPECTED_OUTPUTS}")
 #: The files of a released model that `make all` writes, relative to models/<name>/.
 RELEASE_FILES = (ONNX_FILE, *VALIDATION_FILES)
+#: The surrogate network of `make surrogate` (HEP), relative to models/<name>/.
+SURROGATE_RELEASE = f"{SURROGATE_DIR}/{SURROGATE_FILE}"
 #: The C++ header of the trees (`make export`), relative to models/<name>/.
 CPP_HEADER = f"{CPP_DIR}/{CPP_FILES[0]}"
 
