@@ -137,7 +137,7 @@ def _cuts(value: object) -> str | None:
 
 
 def _truth_column(value: object) -> str | None:
-    """`efficiency_map.x`/`.y`: a generator-level column, named truth_... (data/schema.py)."""
+    """`efficiency_map.x`/`.y`: a generator-level column, named `truth_...` (data/schema.py)."""
     if _text(value) or not str(value).startswith(TRUTH_COLUMN):
         return (
             f"is {_shown(value)}, not a generator-level column (named {TRUTH_COLUMN}..., e.g. "
