@@ -2,7 +2,8 @@
 
 Replace the toy data by rewriting data/synthetic.py (`copier update` leaves it as you wrote it):
 keep the names of `Generator` below, with their meaning. `make data` and the steps that describe
-the features check that synthetic.py defines them (`generator`) before they use it.
+the features check that synthetic.py defines them (`generator`) before they use it. An optional
+TRUTH names generator-level columns that `generate` returns after FEATURES (`truth_of`).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def generator() -> Generator:
     Raises:
         GeneratorError: synthetic.py cannot be imported; FEATURES is missing, empty, not a
             sequence of features with name, unit and description, or names a column twice or
-            'label'; or generate is missing or not a function.
+            'label'; TRUTH (optional) is not such a sequence, names a column without the
+            prefix `truth_` or one of FEATURES; or generate is missing or not a function.
     """
     name = f"{__package__}.synthetic"
     try:
