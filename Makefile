@@ -31,11 +31,11 @@ demo: $(BIN)/copier ## Generate a project with all defaults in build/demo and ru
 		&& .venv/bin/python -m pip install -q -e . --group test && .venv/bin/python -m pytest
 
 test: venv ## Run the whole test suite: the fast tier, then the full tier
-	$(BIN)/python -m pytest -m "not full" -n 2
-	$(BIN)/python -m pytest -m full -n 2 --dist worksteal
+	$(BIN)/python -m pytest -m "not full" -n 2 --durations=10
+	$(BIN)/python -m pytest -m full -n 2 --dist worksteal --durations=40
 
 test-fast: venv ## Run the fast tier only (about 2 min on 2 cores)
-	$(BIN)/python -m pytest -m "not full" -n 2
+	$(BIN)/python -m pytest -m "not full" -n 2 --durations=10
 
 bench: $(BIN)/copier ## Time `copier copy` and `copier update` (median of several runs)
 	$(BIN)/python bench/bench_copy.py

@@ -24,6 +24,8 @@ SLOW_FIRST = {
     "test_precommit.py": 50,
     "test_update.py::test_a_real_update": 70,
     "test_api_docs.py": 60,
+    "test_real_data.py": 55,
+    "test_root_input.py": 50,
     "test_faults.py": 20,
     "test_scale_out.py": 20,
 }

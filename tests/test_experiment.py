@@ -30,7 +30,14 @@ EXPERIMENTS = {
 HEPDATA_SETTINGS = {
     "reactions": [],
     "paper_locations": dict.fromkeys(
-        ["roc_curve", "score_distribution", "feature_importance", "cutflow", "efficiency_map"]
+        [
+            "roc_curve",
+            "score_distribution",
+            "feature_importance",
+            "cutflow",
+            "upper_limits",
+            "efficiency_map",
+        ]
     ),
 }
 

@@ -69,6 +69,7 @@ PACKAGE = {
     "project.py",
     "config.py",
     "provenance.py",
+    "vcs.py",
     "files.py",
     "step.py",
     "pipeline.py",
@@ -92,6 +93,7 @@ PACKAGE = {
     "fair/__main__.py",
     "fair/archives.json",
     "fair/archives.py",
+    "fair/licences.py",
     "fair/cff.py",
     "fair/checks.py",
     "fair/cli.py",
@@ -105,6 +107,7 @@ PACKAGE = {
     "fair/scoring.py",
     "fair/schemas/README.md",
     "fair/schemas/cff-1.2.0.schema.json",
+    "fair/schemas/fair-report-1.schema.json",
     "fair/sources.py",
     "fair/validate.py",
 }

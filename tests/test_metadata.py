@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from helpers import (
+    TEMPLATE,
     combinations,
     combo_id,
     generate,
@@ -320,6 +321,104 @@ def test_derived_json_disagreeing_names_both_files(project, file, change, field)
     (error,) = [e for e in errors(report) if e[1] == field]
     assert error[0] == file and "CITATION.cff" in error[2]
     assert "make metadata" in json.dumps(report)
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cff"
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "SOURCES.md").is_file(), reason=f"no CFF corpus at {CORPUS} (../shared absent)"
+)
+def test_a_replaced_citation_is_one_line_with_its_fix_then_make_metadata_mends_it(
+    project: Path,
+) -> None:
+    """A user replaces CITATION.cff by their project's (a real one of the corpus): every
+    derived file disagrees in many fields, said in one line whose fix is `make metadata`."""
+    shutil.copy(CORPUS / "CoffeaTeam__coffea.cff", project / "CITATION.cff")
+    proc = subprocess.run(
+        [sys.executable, "-m", f"{package(project)}.fair", "check-metadata"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": "src"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout
+    out = proc.stdout.splitlines()
+    (line,) = [line for line in out if "disagree with CITATION.cff" in line]
+    assert line.strip().endswith("Fix: run `make metadata` to write them from CITATION.cff")
+    for name in ("codemeta.json", ".zenodo.json", "pyproject.toml", "README.md"):
+        assert f" {name} (" in line
+    assert not [line for line in out if "the two files disagree. Fix: run `make metadata`" in line]
+    # Each is still listed for tools (--json), and `make metadata` mends them all.
+    _, report = check(project)
+    assert sum("the two files disagree" in e[2] for e in errors(report)) > 3
+    assert derive(project).returncode == 0
+    _, report = check(project)
+    assert not [e for e in errors(report) if "disagree" in e[2]], errors(report)
+
+
+def test_the_licence_of_citation_cff_is_the_text_of_license(project: Path) -> None:
+    """CITATION.cff says Apache-2.0 and the metadata follow (make metadata); LICENSE still holds
+    the MIT text: one error naming both and both fixes."""
+    edit_cff(project, top("license", "Apache-2.0"))
+    assert derive(project).returncode == 0
+    code, report = check(project)
+    assert code == 1
+    (error,) = errors(report)
+    assert error[0] == "LICENSE" and "is the text of MIT (LICENSES/MIT.txt)" in error[2]
+    assert "CITATION.cff license says Apache-2.0" in error[2]
+    (finding,) = [f for f in report["findings"] if f["file"] == "LICENSE"]
+    assert "set license: MIT" in finding["fix"] and "reuse download Apache-2.0" in finding["fix"]
+    assert "https://spdx.org/licenses/Apache-2.0.txt" in finding["fix"]
+    # The Apache text in LICENSE and LICENSES/ (as `reuse download` writes it): no error.
+    apache = (TEMPLATE / "licenses" / "Apache-2.0.txt").read_text(encoding="utf-8")
+    (project / "LICENSE").write_text(apache, encoding="utf-8")
+    (project / "LICENSES" / "Apache-2.0.txt").write_text(apache, encoding="utf-8")
+    assert check(project)[0] == 0
+    # A licence text of one's own is not one of LICENSES/: nothing to compare it with.
+    (project / "LICENSE").write_text("All rights reserved by the authors.\n", encoding="utf-8")
+    assert check(project)[0] == 0
+    # No licence in CITATION.cff (as in many real ones): a warning naming LICENSE's.
+    (project / "LICENSE").write_text(apache, encoding="utf-8")
+    edit_cff(project, lambda d: d.pop("license"))
+    assert derive(project).returncode == 0
+    code, report = check(project)
+    assert code == 0, errors(report)
+    (missing,) = [f for f in report["findings"] if f["field"] == "license"]
+    assert missing["severity"] == "warning" and "R1.1" in missing["message"]
+    assert missing["fix"].startswith("LICENSE is the text of Apache-2.0: add license: Apache-2.0")
+    # A list of licences in CITATION.cff: LICENSE is one of them.
+    (project / "LICENSE").write_text(apache, encoding="utf-8")
+    edit_cff(project, top("license", ["MIT", "Apache-2.0"]))
+    assert derive(project).returncode == 0
+    assert check(project)[0] == 0, errors(check(project)[1])
+
+
+def test_toy_data_descriptions_outlived_by_real_data_are_warned_of(project: Path) -> None:
+    """The data reference and the card's limitations the template writes for its toy data set
+    are warned of once config/pipeline.yaml takes real data, not before."""
+    assert not [f for f in check(project)[1]["findings"] if "toy data set" in f["message"]]
+    path = project / "config" / "pipeline.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["data"]["source"] = "https://zenodo.org/records/1/files/events.csv"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    code, report = check(project)
+    assert code == 0, errors(report)
+    warned = {
+        (f["file"], f["field"]): f
+        for f in report["findings"]
+        if f["severity"] == "warning" and "toy data set" in f["message"]
+    }
+    assert set(warned) == {
+        ("CITATION.cff", "references[0]"),
+        ("config/model_card.yaml", "limitations"),
+    }
+    assert (
+        "https://zenodo.org/records/1/files/events.csv"
+        in warned[("CITATION.cff", "references[0]")]["message"]
+    )
+    assert "make model-card" in warned[("config/model_card.yaml", "limitations")]["fix"]
 
 
 def test_pyproject_and_model_card_versions_are_checked(project: Path) -> None:

@@ -212,12 +212,18 @@ def check_release(
         # Every table with the energy of config/pipeline.yaml in GeV: 13.6 TeV for CMS.
         submission = (project / "hepdata" / "submission" / "submission.yaml").read_text()
         tables = [doc for doc in yaml.safe_load_all(submission) if doc and "data_file" in doc]
-        named = ["ROC curve", "Score distributions", "Feature importance", "Cut flow"]
+        named = [
+            "ROC curve",
+            "Score distributions",
+            "Feature importance",
+            "Cut flow",
+            "Upper limits",
+        ]
         assert [t["name"] for t in tables] == [*named, "Efficiency map"]
         assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
         # Each table with its figure and thumbnail (HEPData's image resources; the cut flow
         # is a table of its own).
-        for table in [*tables[:3], tables[4]]:
+        for table in [*tables[:3], tables[5]]:
             shown = {r["description"] for r in table["additional_resources"]}
             assert {"Image file", "Thumbnail image file"} <= shown, table["name"]
         # `make likelihood`: a HistFactory workspace pyhf accepts, with the background

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import attempt
 
 PACKAGE = "my_fair_analysis"
@@ -80,6 +81,14 @@ def test_fresh_project_passes_but_for_identifiers_and_the_model_to_build(fresh: 
         line for line in proc.stdout.splitlines() if line.startswith("  ") and "fix:" not in line
     ]
     assert len(lines) == len(result["checks"]) + 2  # header and verdict
+    # reports/fair.json: what a monitoring service reads, valid against the schema it names,
+    # which the package ships; the project as CITATION.cff and git say.
+    assert_valid_fair_report(fresh, result)
+    assert result["generator"]["template_commit"]  # Copier's _commit
+    # Nothing changed: the file is left as it is (a committed report keeps the tree clean).
+    written = (fresh / "reports" / "fair.json").read_bytes()
+    scorecard(fresh)
+    assert (fresh / "reports" / "fair.json").read_bytes() == written
     assert proc.stdout.count("fix: ") == sum(c["status"] != "pass" for c in result["checks"])
     assert result["summary"] == {
         s: sum(c["status"] == s for c in result["checks"]) for s in ("pass", "warn", "fail")
@@ -121,6 +130,33 @@ def test_removing_a_file_fails_the_right_lines(
     }
     assert failed == failing
     assert "FAILED" in proc.stdout
+
+
+def assert_valid_fair_report(project: Path, result: dict) -> None:
+    """reports/fair.json validates against the shipped JSON schema (2020-12, formats checked)
+    and names the project as CITATION.cff does."""
+    from jsonschema import Draft202012Validator
+
+    (path,) = project.glob("src/*/fair/schemas/fair-report-1.schema.json")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert not list(validator.iter_errors(result)), [
+        e.message for e in validator.iter_errors(result)
+    ]
+    assert result["schema"] == schema["$id"]
+    citation = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+    assert result["project"]["title"] == citation["title"]
+    assert result["project"]["version"] == citation["version"]
+    assert result["project"]["package"] == path.parts[-4]
+    # The schema has teeth: an unknown status, a missing count or a stray field is refused.
+    for broken in (
+        {**result, "checks": [{**result["checks"][0], "status": "maybe"}]},
+        {**result, "summary": {"pass": 1, "warn": 0}},
+        {**result, "project": {**result["project"], "owner": "x"}},
+        {**result, "created": "yesterday"},
+    ):
+        assert list(validator.iter_errors(broken)), broken
 
 
 def test_the_scorecard_reads_no_metadata_file_the_checker_has_read(fresh: Path) -> None:

@@ -45,6 +45,7 @@ HEPDATA_TABLES = (
     "score_distribution",
     "feature_importance",
     "cutflow",
+    "upper_limits",
     "efficiency_map",
 )
 #: The prefix of a generator-level ("truth") column (data/schema.py `TRUTH_PREFIX`).
@@ -659,8 +660,9 @@ class LikelihoodSection:
 
     Attributes:
         bins: equal bins of the classifier score in [0, 1].
-        signal_yield: the expected number of signal events in the whole score range, at the
-            signal strength mu = 1 (the test-set histogram is scaled to it).
+        signal_yield: the expected number of signal events before the cuts of `cutflow:`, at
+            the signal strength mu = 1 (the histogram of the test events that pass the cuts is
+            scaled to it times their efficiency).
         background_yield: the expected number of background events, likewise.
         background_uncertainty: the relative uncertainty of the background normalisation,
             in (0, 1) (0.1: 10%), a HistFactory normsys.

@@ -46,6 +46,12 @@ IMPORTANCE_FIGURE = "feature_importance.png"
 TRAINING_RECORD = "training.json"
 ONNX_FILE = "model.onnx"
 MODEL_CARD = "MODEL_CARD.md"
+#: What a model card edited by hand since `make model-card` wrote it asks for: the card is
+#: generated (its text lives in config/model_card.yaml) and recorded in the model's manifest.
+CARD_EDITED_FIX = (
+    "move your text into config/model_card.yaml, rename the edited card aside (or restore it "
+    "with `git checkout`), then run `make model-card`"
+)
 VALIDATION_DIR = "validation"
 REFERENCE_INPUTS = "reference_inputs.csv"
 EXPECTED_OUTPUTS = "expected_outputs.csv"
@@ -56,6 +62,8 @@ CPP_FILES = ("classifier.h", "classifier.cc", "score.cc")
 #: (models/export_cpp.py); git ignores build/.
 CPP_BUILD_DIR = Path("build") / "cpp"
 MODEL_FIGURES_DIR = "figures"
+#: The results the model card describes, copied beside it (`Layout.results`).
+MODEL_RESULTS_DIR = "results"
 #: `make cutflow` (HEP): the events of each sample after each selection step.
 CUTFLOW_FILE = "cutflow.json"
 #: `make efficiency-map` (HEP): the working point's signal efficiency in bins of two truth columns.
@@ -250,6 +258,21 @@ class Layout:
                 files += [self.figure(EFFICIENCY_MAP_FIGURE), self.surrogate_closure]
         return files
 
+    def results(self) -> list[Path]:
+        """The results the model card describes, which are copied beside it.
+
+        Into models/<name>/results/: the feature importance, and in HEP the cut flow, the
+        efficiency map, the surrogate's closure test, the likelihood's workspace and its limits.
+
+        Returns:
+            Their paths in reports/, present or not, in this order.
+        """
+        results = [self.importance]
+        if project.DOMAIN == "hep":
+            results += [self.cutflow, self.efficiency_map, self.surrogate_closure]
+            results += [self.workspace, self.limits]
+        return results
+
     def output_folders(self) -> list[Path]:
         """Every folder a step writes into: where interrupted writes may have left temporaries.
 
@@ -263,6 +286,7 @@ class Layout:
         if self.has_model:
             folders += [self.predictions.parent, self.model_dir, self.validation_dir]
             folders += [self.model_dir / CPP_DIR, self.model_dir / MODEL_FIGURES_DIR]
+            folders += [self.model_dir / MODEL_RESULTS_DIR]
             folders += [self.model_dir / SURROGATE_DIR]
             folders += [self.config.root / HEPDATA_DIR]
         return sorted(set(folders))

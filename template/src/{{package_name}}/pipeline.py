@@ -323,9 +323,10 @@ def _likelihood_steps() -> list[Step]:
         Step(
             "likelihood",
             (("models.likelihood", "make_likelihood"),),
-            after=("predict",),
-            sections=("seed", "reports", "likelihood"),
-            reads=lambda layout: [layout.predictions],
+            after=("features", "predict"),
+            # The cut flow's cuts select the events of the histograms.
+            sections=("seed", "features", "reports", "likelihood", "cutflow"),
+            reads=lambda layout: [*_processed(layout, layout.test_table), layout.predictions],
             outputs=_likelihood_outputs,
         ),
     ]

@@ -9,39 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
-import subprocess
-from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import Config
 from .data import manifest, partitions
-
-
-def git_commit(root: Path) -> str | None:
-    """The commit of the project's git work tree.
-
-    Args:
-        root: the project folder.
-
-    Returns:
-        The full commit hash, with the suffix '-dirty' when a tracked file is modified; None
-        when git is missing or `root` is not in a git work tree with a commit.
-    """
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return f"{commit}-dirty" if dirty else commit
+from .vcs import git_commit
 
 
 def raw_data_sha256(config: Config) -> dict[str, str]:

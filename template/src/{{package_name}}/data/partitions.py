@@ -20,6 +20,7 @@ import numpy as np
 from .. import project
 from ..config import CONFIG_FILE, Config, ConfigError
 from . import manifest, table
+from .schema import Feature
 
 if TYPE_CHECKING:  # data/samples.py is in high-energy-physics projects only
     from .samples import Sample
@@ -75,6 +76,26 @@ def ntuple_samples(config: Config) -> list[Sample]:
             "only; convert the data to CSV or Parquet and set data.raw_file"
         )
     return []
+
+
+def ntuple_features(config: Config) -> list[Feature]:
+    """The features data/ntuple.py computes while `data.ntuples` is set (HEP); else [].
+
+    Args:
+        config: the checked configuration.
+
+    Returns:
+        FEATURES of data/ntuple.py (`samples.ntuple_features`), each with name, unit and
+        meaning, in column order; [] without ROOT samples.
+
+    Raises:
+        GeneratorError: data/ntuple.py's FEATURES cannot name columns.
+    """
+    if project.DOMAIN != "hep" or not config.data.ntuples:
+        return []
+    from .samples import ntuple_features as features_of
+
+    return list(features_of())
 
 
 def raw_files(config: Config) -> list[Path]:

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,23 @@ PARQUET_MAGIC = b"PAR1"
 ROW_GROUP_ROWS = 1_000
 #: Rows read at a time when a whole table is checked (`check_table`).
 CHECK_ROWS = 100_000
+#: The cells of a CSV table read as a missing value (NaN: the features step drops the row), as
+#: spreadsheets and R write them: pandas' default `na_values` (pandas.read_csv), compared
+#: without surrounding blanks.
+MISSING = frozenset(
+    {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+)  # fmt: skip
+
+
+def _number(cell: str) -> float:
+    """A cell of a CSV table as a number; NaN for a missing value (`MISSING`).
+
+    Raises:
+        ValueError: the cell is neither a number nor a missing value.
+    """
+    text = cell.strip()
+    return float("nan") if text in MISSING else float(text)
 
 
 class TableError(ValueError):
@@ -356,17 +374,33 @@ def _bad_cell(path: Path, start: int, text: bytes, header: list[str]) -> str:
         try:
             cells = next(csv.reader([line.decode("utf-8").rstrip("\r")]))
         except UnicodeDecodeError:
-            return f"line {number}: is not UTF-8 text"
+            return (
+                f"line {number}: is not UTF-8 text. Fix: save the table as UTF-8 (a "
+                "spreadsheet's CSV UTF-8)"
+            )
         if len(cells) != len(header):
-            return f"line {number}: has {len(cells)} values, the header {len(header)} columns"
+            return (
+                f"line {number}: has {len(cells)} values, the header {len(header)} columns. "
+                "Fix: correct the row, or remove it"
+            )
         for name, cell in zip(header, cells, strict=True):
-            if not cell.strip():
-                return f"line {number}: column '{name}' is empty"
             try:
-                float(cell)
+                _number(cell)
             except ValueError:
-                return f"line {number}: column '{name}' holds {cell.strip()!r}, not a number"
-    return "a row is not one number per column"
+                held = f"line {number}: column '{name}' holds {cell.strip()!r}, not a number"
+                if name == LABEL:
+                    return (
+                        f"{held}. Fix: code the label as numbers: 1 for {project.CLASS_NAMES[1]}, "
+                        f"0 for {project.CLASS_NAMES[0]}"
+                    )
+                return (
+                    f"{held}. Fix: correct the row, or leave a text column (an identifier) out "
+                    "of the table: every column but the label is a model input"
+                )
+    return (
+        "a row is not one number per column. Fix: correct the row, or remove it (a missing "
+        "value is an empty cell or NA: the features step drops its row)"
+    )
 
 
 def _split(
@@ -422,20 +456,19 @@ def read_part(path: Path, start: int, stop: int) -> tuple[np.ndarray, np.ndarray
     if not text.strip():
         table = np.empty((0, len(header)))
     else:
+        options: dict[str, Any] = {
+            "delimiter": ",",
+            "ndmin": 2,
+            "encoding": "utf-8",
+            "quotechar": '"',
+        }
         try:
-            table = np.loadtxt(
-                io.BytesIO(text),
-                delimiter=",",
-                ndmin=2,
-                encoding="utf-8",
-                quotechar='"',
-                comments=None,
-            )
-        except ValueError as error:  # UnicodeDecodeError too
-            raise TableError(
-                f"{path}: {_bad_cell(path, start, text, header)}. Fix: correct the row, or "
-                "remove it (a missing value is written nan: the features step drops its row)"
-            ) from error
+            table = np.loadtxt(io.BytesIO(text), comments=None, **options)
+        except ValueError:  # a missing value or a bad cell (UnicodeDecodeError too)
+            try:  # cell by cell in Python: slower, for tables with missing values only
+                table = np.loadtxt(io.BytesIO(text), comments=None, converters=_number, **options)
+            except ValueError as error:
+                raise TableError(f"{path}: {_bad_cell(path, start, text, header)}") from error
     table = table.reshape(-1, len(header))
     return _split(path, table, header, lambda row: f"line {_rows(path, start, text)[row][0]}")
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..files import write_text
-from .checks import check_metadata
-from .findings import Report
-from .scorecard import Scorecard, scorecard
+from .checks import DISAGREE, FIX_DERIVED, check_metadata
+from .findings import Finding, Report
+from .scorecard import Scorecard, fair_report, same_but_time, scorecard
 
 
 def _count(n: int, noun: str) -> str:
@@ -22,8 +22,52 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+#: More disagreements with CITATION.cff than this (all fixed by `make metadata`) are printed
+#: as one line that counts them per file; `check-metadata --json` still lists each.
+LISTED_DISAGREEMENTS = 3
+
+
+def _disagrees(finding: Finding) -> bool:
+    """Whether `make metadata` mends the finding: a field out of date with CITATION.cff.
+
+    In codemeta.json, .zenodo.json, pyproject.toml, the prose blocks, the RO-Crate's entities
+    or the model cards' headers, which `make metadata` writes from CITATION.cff.
+    """
+    return finding.fix == FIX_DERIVED or finding.message.endswith(DISAGREE)
+
+
+def _disagreements(errors: list[Finding]) -> str | None:
+    """One line for the files `make metadata` would rewrite, when they disagree in many fields.
+
+    A CITATION.cff edited or replaced by another one puts every derived file out of date: one
+    line with the fix says more than one line for each field.
+
+    Args:
+        errors: the report's errors.
+
+    Returns:
+        The line, or None when at most `LISTED_DISAGREEMENTS` errors are disagreements
+        (`_disagrees`: they are printed one by one).
+    """
+    stale = [f for f in errors if _disagrees(f)]
+    if len(stale) <= LISTED_DISAGREEMENTS:
+        return None
+    files: dict[str, int] = {}
+    for finding in stale:
+        files[finding.file] = files.get(finding.file, 0) + 1
+    counted = ", ".join(f"{name} ({_count(n, 'field')})" for name, n in files.items())
+    return (
+        f"{'ERROR':7} {_count(len(files), 'file')} disagree with CITATION.cff in "
+        f"{len(stale)} fields: {counted}: CITATION.cff changed since they were written. "
+        "Fix: run `make metadata` to write them from CITATION.cff"
+    )
+
+
 def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
     """Print the findings for people: errors first, then warnings as next steps.
+
+    Many disagreements with CITATION.cff (`FIX_DERIVED`) are printed as one line
+    (`_disagreements`).
 
     Args:
         report: the metadata checker's report.
@@ -32,8 +76,12 @@ def print_report(report: Report, root: Path, stream=sys.stdout) -> None:
     """
     print(f"Metadata check of {root.resolve()}", file=stream)
     print(f"  validation: {report.validation}", file=stream)
+    summed = _disagreements(report.errors)
     for finding in report.errors:
-        print("  " + finding.line(), file=stream)
+        if summed is None or not _disagrees(finding):
+            print("  " + finding.line(), file=stream)
+    if summed is not None:
+        print("  " + summed, file=stream)
     if report.warnings:
         print("  Next steps before publishing:", file=stream)
         for finding in report.warnings:
@@ -135,8 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "scorecard":
         card = scorecard(args.root)
         print_scorecard(card, args.root)
-        text = json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n"
-        write_text(args.root / args.output, text)
+        document = fair_report(args.root, card)
+        if not same_but_time(args.root / args.output, document):
+            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+            write_text(args.root / args.output, text)
         return 1 if card.failed else 0
     report = check_metadata(args.root)
     if args.json:

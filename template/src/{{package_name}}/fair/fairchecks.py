@@ -10,6 +10,7 @@ FAIR Guiding Principles for scientific data management and stewardship", Sci. Da
 from __future__ import annotations
 
 from . import archives
+from .licences import licence_path
 from .scoring import (
     DATASHEET,
     LICENSE_FILE,
@@ -18,7 +19,6 @@ from .scoring import (
     Outcome,
     failed,
     fair_check,
-    licence_path,
     passed,
     warned,
 )

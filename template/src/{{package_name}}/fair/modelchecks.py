@@ -11,11 +11,13 @@ without Python, a licence, and the training code with a toy data set. Each check
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
-from ..layout import MANIFEST_NAME, ONNX_FILE
+from ..layout import CARD_EDITED_FIX, MANIFEST_NAME, MODEL_CARD, ONNX_FILE
 from . import archives
+from .licences import licence_path
 from .scoring import (
     HEPDATA_ARCHIVE,
     SURROGATE_RELEASE,
@@ -24,8 +26,8 @@ from .scoring import (
     Context,
     ModelContext,
     Outcome,
+    Released,
     failed,
-    licence_path,
     model_check,
     passed,
     warned,
@@ -36,6 +38,9 @@ RUN_MAKE_ALL = "run `make all` (it trains, exports and validates the model and w
 #: The sections of a full model card (`make model-card`); a placeholder card lacks them.
 CARD_SECTIONS = ("### Inputs", "### Outputs", "### Preprocessing", "## Uses", "## Evaluation")
 LICENCE_FIX = "restore LICENSES/ and the model card from git, or run `make model-card`"
+#: The expected limits of reports/limits.json from -2 to +2 sigma (BAND of models/likelihood.py,
+#: not imported here: it imports pyhf).
+LIMIT_BAND = ("minus_2_sigma", "minus_1_sigma", "median", "plus_1_sigma", "plus_2_sigma")
 
 
 def released(model: ModelContext, relative: str) -> Outcome:
@@ -77,6 +82,8 @@ def card_outcome(context: Context, model: ModelContext) -> Outcome:
         return failed(f"{error.where}: {error.message}", "run `make model-card`")
     if not context.has(name):
         return failed(f"{name} missing", "run `make model-card` (or restore it from git)")
+    if not model.release.get(MODEL_CARD, Released(exists=False)).intact:
+        return failed(f"{name} edited since it was released ({MANIFEST_NAME})", CARD_EDITED_FIX)
     text = model.card.text if model.card else ""
     if all(section in text for section in CARD_SECTIONS):
         return passed(f"{name}: " + ", ".join(s.strip("# ") for s in CARD_SECTIONS))
@@ -392,9 +399,10 @@ def model_likelihood(context: Context, model: ModelContext) -> Outcome:
         model: the model release models/<name>/.
 
     Returns:
-        Pass when reports/limits.json names the workspace and the workspace is the one the
-        limits were computed from (its sha256); warn when it is not written yet; fail when
-        the workspace is missing or changed since.
+        Pass when reports/limits.json names the workspace, the workspace is the one the
+        limits were computed from (its sha256), and the limits on mu are finite positive
+        numbers, the expected ones in order from -2 to +2 sigma; warn when it is not written
+        yet; fail when the workspace is missing or changed since, or the limits are not such.
     """
     path, content, missing = _result(context, "limits", "likelihood")
     if missing:
@@ -407,9 +415,31 @@ def model_likelihood(context: Context, model: ModelContext) -> Outcome:
         return failed(
             f"{workspace}: changed since {path} was computed from it", "run `make likelihood`"
         )
-    observed = content.get("observed")
-    shown = f"observed limit on mu {observed:.3g}" if isinstance(observed, float) else "limits"
-    return passed(f"{workspace} (sha256 in {path}); {shown}")
+    expected = content.get("expected") if isinstance(content, dict) else None
+    found = [content.get("observed"), *((expected or {}).get(key) for key in LIMIT_BAND)]
+    if not isinstance(expected, dict) or not all(_positive(value) for value in found):
+        return failed(
+            f"{path}: the observed and the expected (-2 to +2 sigma) upper limits on mu are not "
+            "all finite positive numbers",
+            "run `make likelihood` again",
+        )
+    observed, *band = (float(value) for value in found)
+    if band != sorted(band):
+        return failed(
+            f"{path}: the expected limits are not in order from -2 to +2 sigma",
+            "run `make likelihood` again",
+        )
+    return passed(
+        f"{workspace} (sha256 in {path}); upper limit on mu: observed {observed:.3g}, expected "
+        f"{band[2]:.3g}"
+    )
+
+
+def _positive(value: object) -> bool:
+    """Whether `value` is a finite number above 0 (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and value > 0
 
 
 @model_check("LH")

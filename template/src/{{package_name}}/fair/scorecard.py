@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..data.manifest import ChecksumError, read_manifest, sha256_of
-from ..layout import MANIFEST_NAME, WORKSPACE_FILE
+from ..layout import MANIFEST_NAME, MODEL_CARD, WORKSPACE_FILE
 from ..project import DOMAIN
+from ..vcs import git_commit
 from . import fairchecks, modelchecks  # noqa: F401  (registers the checks, in this order)
 from .checks import check_metadata
 from .findings import Report
+from .licences import licence_texts
 from .scoring import (
     CHECKS,
     DATASHEET,
@@ -39,13 +42,27 @@ from .scoring import (
     ModelContext,
     Released,
     Scorecard,
-    licence_texts,
     no_citation,
     run_checks,
 )
-from .sources import CITATION, Record
+from .sources import CITATION, Record, SourceError, read_citation
 
-__all__ = ["CHECKS", "Check", "Context", "Scorecard", "build_context", "scorecard"]
+__all__ = [
+    "CHECKS",
+    "REPORT_SCHEMA",
+    "REPORT_SCHEMA_FILE",
+    "Check",
+    "Context",
+    "Scorecard",
+    "build_context",
+    "fair_report",
+    "scorecard",
+]
+
+#: The format of reports/fair.json: the identifier of its JSON schema (`REPORT_SCHEMA_FILE`,
+#: JSON Schema 2020-12), which a monitoring service reads to know the fields.
+REPORT_SCHEMA = "urn:copier4fair:fair-report:1"
+REPORT_SCHEMA_FILE = Path(__file__).with_name("schemas") / "fair-report-1.schema.json"
 
 
 def _config(root: Path) -> dict[str, Any]:
@@ -79,7 +96,11 @@ def _model_context(root: Path, report: Report, config: dict[str, Any]) -> ModelC
     model = ModelContext(
         dir=directory.relative_to(root).as_posix(),
         card=None,
-        release={f: _released(directory, f, manifest) for f in (*RELEASE_FILES, SURROGATE_RELEASE)},
+        # The released files, and the card, which its manifest records too.
+        release={
+            f: _released(directory, f, manifest)
+            for f in (*RELEASE_FILES, MODEL_CARD, SURROGATE_RELEASE)
+        },
         has_manifest=bool(manifest),
     )
     card = report.records.get(model.card_name)  # parsed by the checker
@@ -163,3 +184,81 @@ def scorecard(root: Path) -> Scorecard:
     if not isinstance(citation, Record):
         return Scorecard([no_citation(report)])
     return Scorecard(run_checks(build_context(root, report, citation)))
+
+
+#: Copier's record of the answers and of the template's commit.
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def _template_commit(root: Path) -> str | None:
+    """The template commit the project was generated or last updated from (Copier's _commit)."""
+    try:
+        answers = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    commit = answers.get("_commit") if isinstance(answers, dict) else None
+    return str(commit) if commit else None
+
+
+def same_but_time(path: Path, document: dict[str, Any]) -> bool:
+    """Whether the report at `path` says what `document` says, but for its time.
+
+    `make fair` leaves such a file as it is: a committed reports/fair.json does not change
+    (and the git tree stays clean, as `copier update` needs) when nothing else did.
+
+    Args:
+        path: reports/fair.json, present or not.
+        document: the report about to be written (`fair_report`).
+
+    Returns:
+        True when the file holds the same report apart from "created".
+    """
+    try:
+        written = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(written, dict):
+        return False
+    return {**written, "created": None} == {**document, "created": None}
+
+
+def fair_report(root: Path, card: Scorecard, created: datetime | None = None) -> dict[str, Any]:
+    """The scorecard as reports/fair.json holds it, for people and monitoring services.
+
+    The document follows `REPORT_SCHEMA_FILE`: what was scored (CITATION.cff's title, version,
+    DOI and repository, the git commit, the domain), when, the counts of each status and every
+    line with its evidence and fix.
+
+    Args:
+        root: the project folder.
+        card: its scorecard (`scorecard`).
+        created: the time of the scoring (default: now, UTC).
+
+    Returns:
+        {"schema": REPORT_SCHEMA, "created": ISO 8601 time, "generator": {"template",
+        "template_commit"}, "project": {"title", "version", "doi", "repository", "commit",
+        "domain", "package"}, "summary": {"pass", "warn", "fail"}, "checks": [{"principle",
+        "subject", "title", "status", "evidence", "fix", "id"}]}; a field CITATION.cff does
+        not give (or a CITATION.cff that cannot be read) is null.
+    """
+    try:
+        citation = read_citation(root)
+    except SourceError:
+        citation = None
+    cff = citation.raw if citation is not None else {}
+    when = created or datetime.now(UTC)
+    return {
+        "schema": REPORT_SCHEMA,
+        "created": when.isoformat(timespec="seconds"),
+        "generator": {"template": "copier4fair", "template_commit": _template_commit(root)},
+        "project": {
+            "title": citation.title if citation else None,
+            "version": citation.version if citation else None,
+            "doi": citation.doi if citation else None,
+            "repository": str(cff["repository-code"]) if cff.get("repository-code") else None,
+            "commit": git_commit(root),
+            "domain": DOMAIN,
+            "package": __package__.rsplit(".", 1)[0],
+        },
+        **card.as_dict(),
+    }

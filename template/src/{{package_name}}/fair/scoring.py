@@ -130,34 +130,6 @@ def worst(outcomes: Iterable[Outcome]) -> Status:
     return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
 
 
-def licence_texts(root: Path) -> dict[str, str]:
-    """The licence texts of the project, LICENSES/<id>.txt as REUSE places them.
-
-    Args:
-        root: the project folder.
-
-    Returns:
-        Lower-case SPDX identifier -> the text's path relative to `root` ("LICENSES/<id>.txt",
-        the identifier as the file spells it); {} without a LICENSES folder.
-    """
-    folder = root / "LICENSES"
-    if not folder.is_dir():
-        return {}
-    return {p.stem.lower(): p.relative_to(root).as_posix() for p in sorted(folder.glob("*.txt"))}
-
-
-def licence_path(spdx: str) -> str:
-    """Where the text of a licence belongs, as the REUSE specification places it.
-
-    Args:
-        spdx: the SPDX licence identifier, e.g. "CC-BY-4.0".
-
-    Returns:
-        "LICENSES/<id>.txt", relative to the project.
-    """
-    return f"LICENSES/{spdx}.txt"
-
-
 @dataclass(frozen=True)
 class Released:
     """One file of the model release, compared with the model's MANIFEST.sha256."""
@@ -296,6 +268,9 @@ class Check:
     evidence: str
     #: What to do; "" for a pass.
     fix: str = ""
+    #: A stable name of the check for machines (its function's name, e.g. "code_licence"):
+    #: titles are prose and may be reworded.
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -344,7 +319,13 @@ class FairCheck:
         else:
             outcome = self.function(context)
         return Check(
-            self.principle, self.subject, self.title, outcome.status, outcome.evidence, outcome.fix
+            self.principle,
+            self.subject,
+            self.title,
+            outcome.status,
+            outcome.evidence,
+            outcome.fix,
+            self.function.__name__,
         )
 
 
@@ -444,7 +425,7 @@ def no_citation(report: Report) -> Check:
     first = report.errors[0] if report.errors else None
     evidence = f"{first.where}: {first.message}" if first else CITATION
     fix = first.fix if first else f"restore {CITATION}"
-    return Check("F2", "code", "citation metadata", "fail", evidence, fix)
+    return Check("F2", "code", "citation metadata", "fail", evidence, fix, "citation_metadata")
 
 
 @dataclass

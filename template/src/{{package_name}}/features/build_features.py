@@ -41,9 +41,10 @@ def feature_units(root: Path, names: Sequence[str]) -> list[str]:
     """The unit of each column, for the axes of the figures.
 
     As the model card gives them: `inputs:` of config/model_card.yaml (in a project with a
-    model), else FEATURES (or TRUTH, for a generator-level column) of data/synthetic.py. A
-    column neither describes has no unit on its axis; a wrong file here is left for the step
-    that reads it to report (`make model-card`).
+    model), else FEATURES of data/ntuple.py (while `data.ntuples` is set) or of
+    data/synthetic.py (or its TRUTH, for a generator-level column). A column neither describes
+    has no unit on its axis; a wrong file here is left for the step that reads it to report
+    (`make model-card`).
 
     Args:
         root: the project folder.
@@ -56,6 +57,9 @@ def feature_units(root: Path, names: Sequence[str]) -> list[str]:
     with contextlib.suppress(GeneratorError):
         toy = generator()
         units.update({feature.name: feature.unit for feature in (*toy.FEATURES, *truth_of(toy))})
+    with contextlib.suppress(GeneratorError, ConfigError):  # ROOT ntuples describe their own
+        features = partitions.ntuple_features(load_config(root))
+        units.update({feature.name: feature.unit for feature in features})
     if project.ML_FRAMEWORK != "none":
         card_config = importlib.import_module(f"{PACKAGE}.models.card_config")
         with contextlib.suppress(ConfigError):

@@ -14,6 +14,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from .. import project
 from ..config import MODEL_CARD_FILE, ConfigError, load_model_card_config
 
 #: The paragraphs of the card, each required and written as text.
@@ -30,7 +31,7 @@ LIST_FIELDS = {"tags": "particle-physics", "datasets": "10.5281/zenodo.1234567"}
 #: The descriptions of the input columns: column name -> {unit, description}.
 INPUTS = "inputs"
 INPUT_KEYS = ("unit", "description")
-INPUT_EXAMPLE = "{unit: GeV, description: what the column measures}"
+INPUT_EXAMPLE = "{unit: " + project.UNIT_EXAMPLE + ", description: what the column measures}"
 
 
 def _kind(value: Any) -> str:
@@ -113,7 +114,8 @@ def _inputs(value: Any) -> dict[str, dict[str, str]]:
             )
         if unit is not None and not isinstance(unit, str):
             raise ConfigError(
-                f'{MODEL_CARD_FILE}: {key}.unit must be text, e.g. unit: GeV (or unit: "" for '
+                f"{MODEL_CARD_FILE}: {key}.unit must be text, e.g. unit: {project.UNIT_EXAMPLE} "
+                '(or unit: "" for '
                 f"none); found {_kind(unit)}"
             )
         described[str(column)] = {"unit": unit or "", "description": description.strip()}

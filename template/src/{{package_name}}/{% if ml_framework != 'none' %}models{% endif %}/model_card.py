@@ -22,20 +22,22 @@ from typing import Any
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 from .. import project
-from ..config import MODEL_CARD_FILE, Config, energy_text, load_config
+from ..config import Config, energy_text, load_config
 from ..data import manifest
 from ..fair.checks import release_citation
 from ..fair.crosswalk import model_card_authors
-from ..fair.scoring import licence_texts
+from ..fair.licences import licence_texts
 from ..fair.sources import MODEL_CARD, Record, SourceError, hf_license
 from ..files import copy_file, write_text
 from ..layout import (
+    CARD_EDITED_FIX,
     CPP_DIR,
     EFFICIENCY_MAP_FIGURE,
     EXPORT_CHECK,
     FEATURE_FIGURE,
     IMPORTANCE_FIGURE,
     MODEL_FIGURES_DIR,
+    MODEL_RESULTS_DIR,
     ROC_FIGURE,
     SCORE_FIGURE,
     SURROGATE_DIR,
@@ -141,7 +143,8 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
     Returns:
         {"workspace": its path in the project, "level": e.g. "95%", "channels": [{"name",
         "bins", "samples"}], "modifiers": [{"name", "type"}], "expected": {band key: limit on
-        mu}, "observed": limit on mu, "seed", "signal_yield", "background_yield" (events),
+        mu}, "observed": limit on mu, "selection": {"cuts", "signal_efficiency",
+        "background_efficiency"} or None, "seed", "signal_yield", "background_yield" (events),
         "background_uncertainty" (relative), "method"}; None in a project of another domain.
 
     Raises:
@@ -153,7 +156,7 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
     limits = _read_json(layout.limits, "likelihood")
     try:
         return {
-            "workspace": str(limits["workspace"]),
+            "workspace": f"{MODEL_RESULTS_DIR}/{Path(str(limits['workspace'])).name}",
             "level": f"{float(limits['confidence_level']):.0%}",
             "channels": list(limits["model"]["channels"]),
             "modifiers": list(limits["model"]["modifiers"]),
@@ -161,6 +164,8 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
             "observed": float(limits["observed"]),
             "seed": limits["observed_data"]["seed"],
             "method": str(limits["method"]),
+            # The cut flow's selection (absent in limits written before it was applied).
+            "selection": limits.get("selection"),
             **{
                 key: float(limits["settings"][key])
                 for key in ("signal_yield", "background_yield", "background_uncertainty")
@@ -377,6 +382,7 @@ def card_text(root: Path) -> str:
     cpp = (directory / CPP_DIR).is_dir()
     files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, TRAINING_RECORD, f"{VALIDATION_DIR}/"]
     files += [f"{CPP_DIR}/"] if cpp else []
+    files += [f"{MODEL_RESULTS_DIR}/"] if any(p.is_file() for p in layout.results()) else []
     files += [f"{SURROGATE_DIR}/"] if (directory / SURROGATE_DIR).is_dir() else []
     developers = ", ".join(p.full_name() for p in citation.authors or [])
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
@@ -449,9 +455,11 @@ def _may_overwrite(card: Path, manifest_file: Path, text: str) -> bool:
 def write_model_card(root: Path) -> Path:
     """Write MODEL_CARD.md and its figures into the model folder; return the card.
 
-    The figures of reports/figures that exist are copied to models/<name>/figures/, and the
-    licence text of LICENSES/ to models/<name>/LICENSES/; the card and the copies are recorded
-    in the model's manifest, so that the folder can be released on its own.
+    The figures of reports/figures that exist are copied to models/<name>/figures/, the results
+    the card describes (`Layout.results`: feature importance; in HEP cut flow, workspace and
+    limits) to models/<name>/results/, and the licence text of LICENSES/ to
+    models/<name>/LICENSES/; the card and the copies are recorded in the model's manifest, so
+    that the folder can be released on its own.
 
     Args:
         root: the project folder, after `make export`.
@@ -474,14 +482,19 @@ def write_model_card(root: Path) -> Path:
     if not _may_overwrite(card, manifest_file, text):
         raise CardError(
             f"{card} was edited by hand since `make model-card` wrote it, so it is not "
-            f"overwritten: move your text into {MODEL_CARD_FILE} (or rename the card to keep it), "
-            "then run `make model-card` again"
+            f"overwritten. Fix: {CARD_EDITED_FIX}"
         )
     layout = Layout(config)
     copied = [
         copy_file(layout.figure(file), directory / MODEL_FIGURES_DIR / file)
         for file in FIGURES
         if layout.figure(file).is_file()
+    ]
+    # The results the card describes travel with it, as its figures do.
+    copied += [
+        copy_file(path, directory / MODEL_RESULTS_DIR / path.name)
+        for path in layout.results()
+        if path.is_file()
     ]
     licence = licence_copy(root, str(release_citation(root).data_license))
     if licence:  # the licence travels with the model, as with its figures

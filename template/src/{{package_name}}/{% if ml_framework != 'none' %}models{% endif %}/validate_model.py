@@ -18,7 +18,7 @@ import numpy as np
 from .. import project
 from ..config import load_config
 from ..data import manifest
-from ..layout import CPP_BUILD_DIR, CPP_DIR, Layout
+from ..layout import CARD_EDITED_FIX, CPP_BUILD_DIR, CPP_DIR, MODEL_CARD, Layout
 from ..step import run_step
 from . import agreement, onnx_io, reference
 
@@ -122,9 +122,16 @@ def validate(root: Path) -> list[str]:
     onnx_file = directory / onnx_io.ONNX_FILE
     if not onnx_file.is_file():
         raise FileNotFoundError(f"{onnx_file} is missing: run `make export`")
-    released = manifest.verify_release(
-        directory / manifest.MANIFEST_NAME, layout.release(), fix=RELEASE_FIX
-    )
+    manifest_file = directory / manifest.MANIFEST_NAME
+    card = directory / MODEL_CARD
+    card_sha256 = manifest.read_manifest(manifest_file).get(MODEL_CARD)
+    if card_sha256 is not None and card.is_file() and manifest.sha256_of(card) != card_sha256:
+        # make model-card keeps a card edited by hand: RELEASE_FIX would not mend it.
+        raise manifest.ChecksumError(
+            f"{card} was edited by hand since `make model-card` wrote it, so the release no "
+            f"longer matches {manifest.MANIFEST_NAME}. Fix: {CARD_EDITED_FIX}"
+        )
+    released = manifest.verify_release(manifest_file, layout.release(), fix=RELEASE_FIX)
     passed = [f"{len(released)} released files match {manifest.MANIFEST_NAME}"]
     x, names, expected = reference.load(directory)
     model = onnx_io.load(onnx_file)
