@@ -43,7 +43,9 @@ def main(project: Path) -> dict[str, object]:
     (package,) = (p.name for p in (project / "src").iterdir() if p.is_dir())
     estimator = importlib.import_module(f"{package}.models.estimator")
     table = importlib.import_module(f"{package}.data.table")
-    x_test, _, _ = table.read_table(project / "data" / "processed" / "test.csv")
+    # The model's inputs: the detector-level columns, without the truth_... ones (HEP).
+    read = getattr(table, "read_inputs", table.read_table)
+    x_test, _, _ = read(project / "data" / "processed" / "test.csv")
     x_test = x_test.astype(np.float32).astype(np.float64)  # the float32 the ONNX model sees
     native = estimator.predict_proba(estimator.load(model_dir), x_test)
     (onnx_scores,) = session.run(None, {"features": x_test.astype(np.float32)})

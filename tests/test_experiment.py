@@ -30,7 +30,14 @@ EXPERIMENTS = {
 HEPDATA_SETTINGS = {
     "reactions": [],
     "paper_locations": dict.fromkeys(
-        ["roc_curve", "score_distribution", "feature_importance", "cutflow", "upper_limits"]
+        [
+            "roc_curve",
+            "score_distribution",
+            "feature_importance",
+            "cutflow",
+            "upper_limits",
+            "efficiency_map",
+        ]
     ),
 }
 
@@ -96,7 +103,7 @@ def test_the_experiment_answer_sets_the_figures_section(tmp_path: Path, experime
     assert (package / "visualization" / "style.py").is_file()
     plots = (package / "visualization" / "plots.py").read_text(encoding="utf-8")
     assert "mplhep.style.CMS" not in plots  # no experiment's style is fixed in the code
-    assert plots.count("draw_label(") + plots.count("label_row(") == 4  # one per figure
+    assert plots.count("draw_label(") + plots.count("label_row(") == 5  # one per figure
     if framework != "none":
         # The model card names the experiment: read from the same section at run time.
         template = (package / "models" / "model_card_template.md").read_text(encoding="utf-8")

@@ -150,6 +150,8 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
             files.add(f"src/{package}/models/hepdata_submission.py")
             files.add(f"src/{package}/models/likelihood.py")
             files.add(f"src/{package}/models/cutflow.py")
+            files.add(f"src/{package}/models/efficiency_map.py")
+            files.add(f"src/{package}/models/surrogate.py")
             files.add("tests/test_likelihood.py")
     if answers["ci"] in ("github", "both"):
         files |= {".github/workflows/ci.yml", ".github/dependabot.yml", ".github/zizmor.yml"}

@@ -183,7 +183,8 @@ def test_project_installs_tests_and_runs_its_pipeline(
     assert {p.name for p in (html / "_images").iterdir()} >= drawn
     if framework != "none":
         model = (html / "model.html").read_text()
-        assert "Inputs" in model and model.count("<img") == 4  # features, ROC, scores, importance
+        # Features, ROC curve, scores, importance; in HEP the efficiency map too.
+        assert "Inputs" in model and model.count("<img") == 4 + (domain == "hep")
         assert {p.name for p in (html / "_images").iterdir()} >= {
             "roc_curve.png",
             "score_distribution.png",
@@ -218,11 +219,11 @@ def check_release(
             "Cut flow",
             "Upper limits",
         ]
-        assert [t["name"] for t in tables] == named
+        assert [t["name"] for t in tables] == [*named, "Efficiency map"]
         assert all({"name": "cmenergies", "values": [13600]} in t["keywords"] for t in tables)
         # Each table with its figure and thumbnail (HEPData's image resources; the cut flow
         # is a table of its own).
-        for table in tables[:3]:
+        for table in [*tables[:3], tables[5]]:
             shown = {r["description"] for r in table["additional_resources"]}
             assert {"Image file", "Thumbnail image file"} <= shown, table["name"]
         # `make likelihood`: a HistFactory workspace pyhf accepts, with the background
@@ -239,6 +240,19 @@ def check_release(
         assert resources["likelihood_workspace.json"] == "HistFactory", resources
         card_text = (model_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
         assert "### Likelihood" in card_text
+        # `make efficiency-map`: a 2D table of the generator-level bins, and a card section.
+        efficiency = json.loads((project / "reports" / "efficiency_map.json").read_text())
+        assert 0 < efficiency["efficiency"] <= 1 and efficiency["bins"], efficiency
+        assert "### Efficiency map" in card_text and "No efficiency map" not in card_text
+        # `make surrogate`: the surrogate in ONNX on the truth columns, attached with its
+        # closure test, whose numbers the card states.
+        closure = json.loads((project / "reports" / "surrogate_closure.json").read_text())
+        assert all(0 <= s["ks_distance"] < 0.5 for s in closure["samples"].values()), closure
+        assert (model_dir / "surrogate" / "surrogate.onnx").is_file()
+        assert {"surrogate.onnx", "surrogate_closure.json"} <= set(resources), resources
+        assert "### Surrogate model" in card_text
+        signal = closure["samples"]["signal"]
+        assert f"{signal['efficiency']['surrogate']:.4f}" in card_text
         assert f"{limits['expected']['median']:.3g}" in card_text
     else:
         assert "hepdata_valid" not in summary and "likelihood_poi" not in summary
@@ -268,8 +282,10 @@ def check_release(
     outputs.write_bytes(original)
     # `make model-card` never overwrites a card edited by hand.
     card = model_dir / "MODEL_CARD.md"
-    edited = card.read_text(encoding="utf-8") + "\nMy notes.\n"
+    written = card.read_text(encoding="utf-8")
+    edited = written + "\nMy notes.\n"
     card.write_text(edited, encoding="utf-8")
     failed = attempt(["make", "model-card", f"PYTHON={python}"], cwd=project, env=env)
     assert failed.returncode != 0 and "edited by hand" in failed.stderr
     assert card.read_text(encoding="utf-8") == edited
+    card.write_text(written, encoding="utf-8")  # as released: the scorecard fails an edited card

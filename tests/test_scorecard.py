@@ -63,6 +63,8 @@ def test_fresh_project_passes_but_for_identifiers_and_the_model_to_build(fresh: 
         "runnable without Python",
         "indication of feature importance",
         "cut flow before and after the ML selection",
+        "efficiency map on generator-level quantities",
+        "surrogate network on generator-level inputs",
         "the likelihood (HistFactory)",
     }
     # Every principle of the seeds' list and every Les Houches item has a line.
@@ -73,7 +75,7 @@ def test_fresh_project_passes_but_for_identifiers_and_the_model_to_build(fresh: 
     }  # fmt: skip
     assert {s for _, s, _ in statuses} == {"code", "data", "model"}
     lh = {t for p, _, t in statuses if p == "LH"}
-    assert len(lh) == 9  # the cut flow and the likelihood: in HEP
+    assert len(lh) == 11  # the cut flow, efficiency map, surrogate and likelihood: in HEP
     # The terminal table: one line per check, the fix under each that does not pass.
     lines = [
         line for line in proc.stdout.splitlines() if line.startswith("  ") and "fix:" not in line

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -45,7 +46,10 @@ HEPDATA_TABLES = (
     "feature_importance",
     "cutflow",
     "upper_limits",
+    "efficiency_map",
 )
+#: The prefix of a generator-level ("truth") column (data/schema.py `TRUTH_PREFIX`).
+TRUTH_COLUMN = "truth_"
 #: Below this energy (TeV) a label gives the energy in GeV (900 GeV rather than 0.9 TeV).
 GEV_BELOW_TEV = 1.0
 #: The longest keyword value and table location hepdata-validator accepts (submission schema).
@@ -130,6 +134,29 @@ def _cuts(value: object) -> str | None:
                 f"[{i}]: min {bounds['min']} is not below max {bounds['max']}: nothing would "
                 "pass. Fix: swap them, or correct one"
             )
+    return None
+
+
+def _truth_column(value: object) -> str | None:
+    """`efficiency_map.x`/`.y`: a generator-level column, named `truth_...` (data/schema.py)."""
+    if _text(value) or not str(value).startswith(TRUTH_COLUMN):
+        return (
+            f"is {_shown(value)}, not a generator-level column (named {TRUTH_COLUMN}..., e.g. "
+            f"{TRUTH_COLUMN}pt_lead)"
+        )
+    return None
+
+
+def _edges(value: object) -> str | None:
+    """`efficiency_map.x_edges`/`.y_edges`: at least two finite, increasing bin edges."""
+    edges = value if isinstance(value, list) else []
+    numbers = all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in edges
+    )
+    if not numbers or len(edges) < 2:
+        return f"is {_shown(value)}, not a list of at least two bin edges (numbers)"
+    if any(b <= a for a, b in itertools.pairwise(edges)):
+        return f"is {_shown(value)}: the edges do not increase"
     return None
 
 
@@ -359,6 +386,17 @@ SCHEMA: dict[str, Key | Section] = {
         {
             "cuts": Key(_cuts, "cuts: [{name: leading jet, feature: pt_lead, min: 40}]"),
             "working_point": Key(_fraction, "working_point: 0.5"),
+        },
+        required=False,
+    ),
+    # The efficiency map of `make efficiency-map` (HEP, models/efficiency_map.py): the bins of
+    # two generator-level columns; the working point is that of `cutflow:`.
+    "efficiency_map": Section(
+        {
+            "x": Key(_truth_column, "x: truth_pt_lead", required=False),
+            "x_edges": Key(_edges, "x_edges: [25, 50, 60, 70, 85, 110, 150, 300]", required=False),
+            "y": Key(_truth_column, "y: truth_eta_lead", required=False),
+            "y_edges": Key(_edges, "y_edges: [-2.5, -1.2, -0.4, 0.4, 1.2, 2.5]", required=False),
         },
         required=False,
     ),
@@ -598,6 +636,25 @@ class CutflowSection:
 
 
 @dataclass(frozen=True)
+class EfficiencyMapSection:
+    """`efficiency_map:` (HEP with a model): the bins of `make efficiency-map`.
+
+    Every key has a default (the toy data's leading jet), used where the file leaves it out.
+
+    Attributes:
+        x: the generator-level column of the x axis (`truth_...`).
+        x_edges: its bin edges, increasing, in the unit of the column.
+        y: the generator-level column of the y axis.
+        y_edges: its bin edges, increasing.
+    """
+
+    x: str = "truth_pt_lead"
+    x_edges: tuple[float, ...] = (25.0, 50.0, 60.0, 70.0, 85.0, 110.0, 150.0, 300.0)
+    y: str = "truth_eta_lead"
+    y_edges: tuple[float, ...] = (-2.5, -1.2, -0.4, 0.4, 1.2, 2.5)
+
+
+@dataclass(frozen=True)
 class LikelihoodSection:
     """`likelihood:` (HEP with a model): the HistFactory model of `make likelihood`.
 
@@ -655,6 +712,7 @@ class Config:
         figures: the `figures:` section (empty where the file has none).
         likelihood: the `likelihood:` section, None where the file has none.
         cutflow: the `cutflow:` section, None where the file has none.
+        efficiency_map: the `efficiency_map:` section, its defaults where the file has none.
     """
 
     root: Path
@@ -668,6 +726,7 @@ class Config:
     figures: FiguresSection = FiguresSection()
     likelihood: LikelihoodSection | None = None
     cutflow: CutflowSection | None = None
+    efficiency_map: EfficiencyMapSection = EfficiencyMapSection()
 
     def model_section(self) -> ModelSection:
         """The `model:` section, for a step that needs the model.
@@ -787,6 +846,7 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
     raw, features, reports = data["data"], data["features"], data["reports"]
     dask, model, figures = data.get("dask") or {}, data.get("model"), data.get("figures") or {}
     likelihood, cutflow = data.get("likelihood"), data.get("cutflow")
+    efficiency_map, defaults = data.get("efficiency_map") or {}, EfficiencyMapSection()
     return Config(
         root=root,
         raw=data,
@@ -841,6 +901,12 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
                 for c in cutflow["cuts"]
             ),
             working_point=float(cutflow["working_point"]),
+        ),
+        efficiency_map=EfficiencyMapSection(
+            x=str(efficiency_map.get("x", defaults.x)),
+            x_edges=tuple(float(v) for v in efficiency_map.get("x_edges", defaults.x_edges)),
+            y=str(efficiency_map.get("y", defaults.y)),
+            y_edges=tuple(float(v) for v in efficiency_map.get("y_edges", defaults.y_edges)),
         ),
     )
 

@@ -66,6 +66,14 @@ MODEL_FIGURES_DIR = "figures"
 MODEL_RESULTS_DIR = "results"
 #: `make cutflow` (HEP): the events of each sample after each selection step.
 CUTFLOW_FILE = "cutflow.json"
+#: `make efficiency-map` (HEP): the working point's signal efficiency in bins of two truth columns.
+EFFICIENCY_MAP_FILE = "efficiency_map.json"
+EFFICIENCY_MAP_FIGURE = "efficiency_map.png"
+#: `make surrogate` (HEP): the network on generator-level inputs, in the model folder, and its
+#: closure test against the classifier.
+SURROGATE_DIR = "surrogate"
+SURROGATE_FILE = "surrogate.onnx"
+SURROGATE_CLOSURE_FILE = "surrogate_closure.json"
 #: `make likelihood` (HEP): the HistFactory workspace (pyhf JSON) and the upper limits.
 WORKSPACE_FILE = "likelihood_workspace.json"
 LIMITS_FILE = "limits.json"
@@ -142,6 +150,21 @@ class Layout:
         return self.predictions.parent / CUTFLOW_FILE
 
     @property
+    def efficiency_map(self) -> Path:
+        """reports/efficiency_map.json: the signal efficiency map (`make efficiency-map`, HEP)."""
+        return self.predictions.parent / EFFICIENCY_MAP_FILE
+
+    @property
+    def surrogate_closure(self) -> Path:
+        """reports/surrogate_closure.json: the surrogate against the classifier (HEP)."""
+        return self.predictions.parent / SURROGATE_CLOSURE_FILE
+
+    @property
+    def surrogate_model(self) -> Path:
+        """models/<name>/surrogate/surrogate.onnx: the surrogate network (`make surrogate`)."""
+        return self.model_dir / SURROGATE_DIR / SURROGATE_FILE
+
+    @property
     def workspace(self) -> Path:
         """reports/likelihood_workspace.json: the HistFactory workspace (`make likelihood`)."""
         return self.predictions.parent / WORKSPACE_FILE
@@ -206,8 +229,8 @@ class Layout:
             Files and folders (.pipeline/, build/cpp/, hepdata/submission/), present or not:
             those of the features step and reports/fair.json, and in a project with a model
             the outputs of the evaluation and the feature importance and the HEPData
-            submission too (in HEP, the likelihood's workspace and limits and the cut flow as
-            well).
+            submission too (in HEP, the likelihood's workspace and limits, the cut flow and the
+            efficiency map with its figure and the surrogate's closure test as well).
         """
         files = [
             self.config.root / STAMP_DIR,
@@ -231,21 +254,23 @@ class Layout:
                 hepdata / ARCHIVE,
             ]
             if project.DOMAIN == "hep":
-                files += [self.workspace, self.limits, self.cutflow]
+                files += [self.workspace, self.limits, self.cutflow, self.efficiency_map]
+                files += [self.figure(EFFICIENCY_MAP_FIGURE), self.surrogate_closure]
         return files
 
     def results(self) -> list[Path]:
         """The results the model card describes, which are copied beside it.
 
         Into models/<name>/results/: the feature importance, and in HEP the cut flow, the
-        likelihood's workspace and its limits.
+        efficiency map, the surrogate's closure test, the likelihood's workspace and its limits.
 
         Returns:
             Their paths in reports/, present or not, in this order.
         """
         results = [self.importance]
         if project.DOMAIN == "hep":
-            results += [self.cutflow, self.workspace, self.limits]
+            results += [self.cutflow, self.efficiency_map, self.surrogate_closure]
+            results += [self.workspace, self.limits]
         return results
 
     def output_folders(self) -> list[Path]:
@@ -262,5 +287,6 @@ class Layout:
             folders += [self.predictions.parent, self.model_dir, self.validation_dir]
             folders += [self.model_dir / CPP_DIR, self.model_dir / MODEL_FIGURES_DIR]
             folders += [self.model_dir / MODEL_RESULTS_DIR]
+            folders += [self.model_dir / SURROGATE_DIR]
             folders += [self.config.root / HEPDATA_DIR]
         return sorted(set(folders))

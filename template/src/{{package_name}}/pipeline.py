@@ -39,6 +39,7 @@ from .layout import (
     ARCHIVE,
     CPP_DIR,
     CPP_FILES,
+    EFFICIENCY_MAP_FIGURE,
     EXPECTED_OUTPUTS,
     EXPORT_CHECK,
     FEATURE_FIGURE,
@@ -243,8 +244,51 @@ def _cutflow_outputs(layout: Layout) -> list[Path]:
     return [layout.cutflow] if project.DOMAIN == "hep" else []
 
 
+@functools.cache
+def _draws_efficiency_map() -> bool:
+    """Whether the project's visualization/plots.py draws the efficiency map (read, not run).
+
+    The file is yours (`copier update` keeps it): one from before `make efficiency-map` does not.
+    """
+    plots = PACKAGE_DIR / "visualization" / "plots.py"
+    try:
+        return "def efficiency_map_figure(" in plots.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _efficiency_map_outputs(layout: Layout) -> list[Path]:
+    """The efficiency map of `make efficiency-map` and its figure (HEP; none elsewhere).
+
+    No figure where the project's plots.py draws none, or where the map records that the
+    tables have no truth columns.
+    """
+    if project.DOMAIN != "hep":
+        return []
+    try:
+        skipped = "skipped" in json.loads(layout.efficiency_map.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        skipped = False
+    drawn = _draws_efficiency_map() and not skipped
+    return [layout.efficiency_map, *([layout.figure(EFFICIENCY_MAP_FIGURE)] if drawn else [])]
+
+
+def _surrogate_outputs(layout: Layout) -> list[Path]:
+    """The surrogate of `make surrogate` and its closure test (HEP; none elsewhere).
+
+    No surrogate where the closure test records that the tables have no truth columns.
+    """
+    if project.DOMAIN != "hep":
+        return []
+    try:
+        skipped = "skipped" in json.loads(layout.surrogate_closure.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        skipped = False
+    return [layout.surrogate_closure, *([] if skipped else [layout.surrogate_model])]
+
+
 def _likelihood_steps() -> list[Step]:
-    """HEP: the cut flow, and the HistFactory model of the classifier score and its limits."""
+    """HEP: the cut flow, the efficiency map, the surrogate, the HistFactory model of the score."""
     if project.DOMAIN != "hep":
         return []
     return [
@@ -255,6 +299,26 @@ def _likelihood_steps() -> list[Step]:
             sections=("cutflow",),
             reads=lambda layout: [*_processed(layout, layout.test_table), layout.predictions],
             outputs=_cutflow_outputs,
+        ),
+        Step(
+            "efficiency-map",
+            (("models.efficiency_map", "efficiency_map"),),
+            after=("features", "predict"),
+            sections=("cutflow", "efficiency_map", "figures", "reports"),
+            reads=lambda layout: [*_processed(layout, layout.test_table), layout.predictions],
+            outputs=_efficiency_map_outputs,
+        ),
+        Step(
+            "surrogate",
+            (("models.surrogate", "make_surrogate"),),
+            after=("features", "train", "predict"),
+            sections=("seed", "cutflow", "model"),
+            reads=lambda layout: [
+                *_processed(layout, layout.train_table, layout.test_table),
+                *_model_outputs(layout),
+                layout.predictions,
+            ],
+            outputs=_surrogate_outputs,
         ),
         Step(
             "likelihood",
@@ -274,7 +338,8 @@ def _release_steps() -> list[Step]:
     if project.ML_FRAMEWORK == "scikit-learn":
         export.append(("models.export_cpp", "export_cpp"))
     # HEP: the likelihood of the classifier score, which the card and HEPData describe.
-    likelihood = ("cutflow", "likelihood") if project.DOMAIN == "hep" else ()
+    hep = ("cutflow", "efficiency-map", "surrogate", "likelihood")
+    likelihood = hep if project.DOMAIN == "hep" else ()
     found = [
         *_likelihood_steps(),
         Step(
@@ -299,6 +364,8 @@ def _release_steps() -> list[Step]:
                 *_importance_outputs(layout),
                 *_export_outputs(layout),
                 *_cutflow_outputs(layout),
+                *_efficiency_map_outputs(layout),
+                *_surrogate_outputs(layout),
                 *_likelihood_outputs(layout),
             ],
             outputs=lambda layout: [layout.model_dir / MODEL_CARD],
@@ -332,6 +399,8 @@ def _release_steps() -> list[Step]:
                     "importance",
                     "export",
                     "cutflow",
+                    "efficiency-map",
+                    "surrogate",
                     "likelihood",
                     "model-card",
                 ),
@@ -342,6 +411,8 @@ def _release_steps() -> list[Step]:
                     *_figures(layout)[1:],  # the tables' figures: ROC curve, scores
                     *_importance_outputs(layout),
                     *_cutflow_outputs(layout),
+                    *_efficiency_map_outputs(layout),
+                    *_surrogate_outputs(layout),
                     *_likelihood_outputs(layout),
                     *_export_outputs(layout),
                     layout.model_dir / MODEL_CARD,

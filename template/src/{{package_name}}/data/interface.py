@@ -2,7 +2,8 @@
 
 Replace the toy data by rewriting data/synthetic.py (`copier update` leaves it as you wrote it):
 keep the names of `Generator` below, with their meaning. `make data` and the steps that describe
-the features check that synthetic.py defines them (`generator`) before they use it.
+the features check that synthetic.py defines them (`generator`) before they use it. An optional
+TRUTH names generator-level columns that `generate` returns after FEATURES (`truth_of`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
-from .schema import LABEL, Feature
+from .schema import LABEL, TRUTH_PREFIX, Feature, is_truth
 
 if TYPE_CHECKING:  # imported at run time by `generator`; named here for readers of the imports
     from . import synthetic  # noqa: F401  (pipeline.py: the data steps depend on this file)
@@ -40,10 +41,36 @@ class Generator(Protocol):
             seed: the seed of numpy's random generator.
 
         Returns:
-            (features [n_events, len(FEATURES)] in the units of FEATURES, labels [n_events]
-            of 0 or 1).
+            (features [n_events, len(FEATURES) + len(TRUTH)] in the units of FEATURES, then
+            of the optional TRUTH, labels [n_events] of 0 or 1).
         """
         ...
+
+
+def truth_of(toy: Generator) -> tuple[Feature, ...]:
+    """The generator-level ("truth") columns data/synthetic.py writes after FEATURES.
+
+    TRUTH is optional: a synthetic.py from before it (`copier update` keeps yours) has none.
+
+    Args:
+        toy: the checked generator (`generator`).
+
+    Returns:
+        Its TRUTH, each named with `schema.TRUTH_PREFIX`; () when it defines none.
+    """
+    return tuple(getattr(toy, "TRUTH", None) or ())
+
+
+def column_names(toy: Generator) -> list[str]:
+    """The columns of the table `make data` writes from the generator: FEATURES, then TRUTH.
+
+    Args:
+        toy: the checked generator (`generator`).
+
+    Returns:
+        The names, in the order of the columns `generate` returns.
+    """
+    return [feature.name for feature in (*toy.FEATURES, *truth_of(toy))]
 
 
 class GeneratorError(ValueError):
@@ -72,7 +99,8 @@ def generator() -> Generator:
     Raises:
         GeneratorError: synthetic.py cannot be imported; FEATURES is missing, empty, not a
             sequence of features with name, unit and description, or names a column twice or
-            'label'; or generate is missing or not a function.
+            'label'; TRUTH (optional) is not such a sequence, names a column without the
+            prefix `truth_` or one of FEATURES; or generate is missing or not a function.
     """
     name = f"{__package__}.synthetic"
     try:
@@ -92,6 +120,9 @@ def generator() -> Generator:
         problems.append("lacks FEATURES (a tuple of data.schema.Feature)")
     elif _feature_problem(features):
         problems.append(f"FEATURES {_feature_problem(features)}")
+    truth = getattr(module, "TRUTH", None)
+    if truth is not None and _truth_problem(features or (), truth):
+        problems.append(f"TRUTH {_truth_problem(features or (), truth)}")
     if not callable(getattr(module, "generate", None)):
         problems.append("lacks generate(n_events, signal_fraction, seed)")
     if problems:
@@ -116,6 +147,22 @@ def _feature_problem(features: object) -> str | None:
     return None
 
 
+def _truth_problem(features: object, truth: object) -> str | None:
+    """Why TRUTH cannot name the truth columns after FEATURES (None when it can)."""
+    if isinstance(truth, Sequence) and not isinstance(truth, str) and not truth:
+        return None  # an empty TRUTH: no truth columns
+    problem = _feature_problem(truth)
+    if problem:
+        return problem
+    names = [f.name for f in truth]  # type: ignore[attr-defined]
+    if not all(is_truth(name) for name in names):
+        return f"names a column without the prefix '{TRUTH_PREFIX}' (e.g. {TRUTH_PREFIX}pt_lead)"
+    inputs = [getattr(f, "name", "") for f in features] if isinstance(features, Sequence) else []
+    if any(is_truth(name) for name in inputs) or set(inputs) & set(names):
+        return f"and FEATURES share a name, or FEATURES names one '{TRUTH_PREFIX}...'"
+    return None
+
+
 def generated(
     toy: Generator, n_events: int, signal_fraction: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +175,8 @@ def generated(
         seed: the seed.
 
     Returns:
-        (features [n_events, len(FEATURES)] as float64, labels [n_events] of 0 or 1 as int64).
+        (features [n_events, len(FEATURES) + len(TRUTH)] as float64, the columns of
+        `column_names`; labels [n_events] of 0 or 1 as int64).
 
     Raises:
         GeneratorError: generate fails with an ordinary error, or returns anything else: the
@@ -144,10 +192,10 @@ def generated(
             f"{where}: generate({n_events}, {signal_fraction:g}, {seed}) failed ({error}). "
             "Fix: return (features, labels) as data/interface.py describes"
         ) from error
-    expected = (n_events, len(toy.FEATURES))
+    expected = (n_events, len(column_names(toy)))
     problem = None
     if x.shape != expected:
-        problem = f"features of shape {x.shape}, not {expected} (events, FEATURES)"
+        problem = f"features of shape {x.shape}, not {expected} (events, FEATURES + TRUTH)"
     elif y.shape != (n_events,):
         problem = f"labels of shape {y.shape}, not ({n_events},)"
     elif not np.isin(y, (0, 1)).all():

@@ -32,7 +32,7 @@ from ..layout import RAW_REWRITE, RECORD_HINT
 from ..step import run_step
 from . import manifest, partitions
 from .download import DownloadError, download
-from .interface import generated, generator
+from .interface import column_names, generated, generator
 from .table import (
     FORMATS,
     TableError,
@@ -72,7 +72,7 @@ def _synthetic(config: Config, path: Path) -> np.ndarray:
     n_events, fraction = _synthetic_size(config)
     toy = generator()
     x, y = generated(toy, n_events, fraction, config.seed)
-    write_table(path, x, y, [f.name for f in toy.FEATURES])
+    write_table(path, x, y, column_names(toy))
     return y
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import project
 from ..files import atomic_write
-from .schema import LABEL
+from .schema import LABEL, TRUTH_PREFIX, split_columns
 
 FORMATS = (".csv", ".parquet")
 PARQUET_MAGIC = b"PAR1"
@@ -494,6 +494,54 @@ def read_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     with path.open("rb") as stream:
         header = len(stream.readline())
     return read_part(path, header, path.stat().st_size)
+
+
+def read_inputs(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read a whole table's model inputs: its detector-level columns, without the truth ones.
+
+    The generator-level columns (`schema.TRUTH_PREFIX`, e.g. truth_pt_lead) are left out: a
+    model is never trained on, or applied to, what a detector does not measure.
+
+    Args:
+        path: a CSV or Parquet table.
+
+    Returns:
+        (inputs, labels, names): float64 [events, inputs] in the units of their columns, int64
+        0/1 labels [events], and the input names, in table order.
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: it is not a table of numbers with 0/1 labels (`read_part`), or all of its
+            columns are truth columns.
+    """
+    x, y, names = read_table(path)
+    inputs, _ = split_columns(names)
+    if not inputs:
+        raise TableError(
+            f"{path}: every column is named {TRUTH_PREFIX}... (generator level), so the model "
+            f"has no input. Fix: give the detector-level columns names without '{TRUTH_PREFIX}'"
+        )
+    return x[:, inputs], y, [names[index] for index in inputs]
+
+
+def read_truth(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Read a whole table's generator-level ("truth") columns (`schema.TRUTH_PREFIX`).
+
+    Args:
+        path: a CSV or Parquet table.
+
+    Returns:
+        (truth, labels, names): float64 [events, truth columns] in their units, int64 0/1
+        labels [events], and the truth column names in table order; [events, 0] and [] for a
+        table without truth columns (your own data, or data/synthetic.py without TRUTH).
+
+    Raises:
+        FileNotFoundError: the table is missing.
+        TableError: it is not a table of numbers with 0/1 labels (`read_part`).
+    """
+    x, y, names = read_table(path)
+    _, truth = split_columns(names)
+    return x[:, truth], y, [names[index] for index in truth]
 
 
 def held_out(count: int, test_fraction: float) -> int:

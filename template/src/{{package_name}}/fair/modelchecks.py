@@ -12,6 +12,7 @@ without Python, a licence, and the training code with a toy data set. Each check
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 from ..layout import CARD_EDITED_FIX, MANIFEST_NAME, MODEL_CARD, ONNX_FILE
@@ -19,6 +20,7 @@ from . import archives
 from .licences import licence_path
 from .scoring import (
     HEPDATA_ARCHIVE,
+    SURROGATE_RELEASE,
     TRAINER,
     VALIDATION_FILES,
     Context,
@@ -286,6 +288,102 @@ def model_cutflow(context: Context, model: ModelContext) -> Outcome:
             "run `make cutflow` again",
         )
     return passed(f"{path}: {len(steps) - 2} cuts, then the working point, signal and background")
+
+
+@model_check("LH", applies=lambda c: c.domain == "hep")
+def model_efficiency_map(context: Context, model: ModelContext) -> Outcome:
+    """efficiency map on generator-level quantities
+
+    Les Houches (arXiv:2312.14575): where the inputs depend on the detector, give the
+    efficiency of the ML selection in bins of generator-level quantities, so that a reuser
+    with generator-level events only can apply it (`make efficiency-map`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/efficiency_map.json holds bins whose efficiencies lie in [0, 1] and
+        the card shows it; warn when it is not written yet, when the tables have no truth
+        columns (it says how to add them), or when the card lacks it; fail when it is not an
+        efficiency map.
+    """
+    path, content, missing = _result(context, "efficiency_map", "efficiency-map")
+    if missing:
+        return missing
+    if isinstance(content, dict) and "skipped" in content:
+        return warned(
+            f"{path}: no generator-level (truth_...) columns in the tables, so no map",
+            "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
+            "data/synthetic.py, then run `make data` and `make all`",
+        )
+    bins = content.get("bins") if isinstance(content, dict) else None
+    values = [b.get("efficiency") for b in bins or [] if isinstance(b, dict)]
+    shown = [v for v in values if v is not None]
+    valid = all(isinstance(v, int | float) and 0.0 <= v <= 1.0 for v in shown)
+    if not bins or not shown or not valid or len(values) != len(bins):
+        return failed(
+            f"{path}: not an efficiency map (bins with efficiencies in [0, 1])",
+            "run `make efficiency-map` again",
+        )
+    if "### Efficiency map" not in (model.card.text if model.card else ""):
+        return warned(f"{model.card_name}: no efficiency map yet", "run `make model-card`")
+    axes = " x ".join(str((content.get(k) or {}).get("name")) for k in ("x", "y"))
+    return passed(f"{path}: {len(bins)} bins of {axes}; in {model.card_name}")
+
+
+@model_check("LH", applies=lambda c: c.domain == "hep")
+def model_surrogate(context: Context, model: ModelContext) -> Outcome:
+    """surrogate network on generator-level inputs
+
+    Les Houches (arXiv:2312.14575): publish an equivalent surrogate network on less
+    detector-dependent inputs, with its agreement with the model stated (`make surrogate`).
+
+    Args:
+        context: the facts about the project.
+        model: the model release models/<name>/.
+
+    Returns:
+        Pass when reports/surrogate_closure.json gives the Kolmogorov-Smirnov distance and the
+        working point's efficiency of classifier and surrogate for signal and background, the
+        surrogate is in the model folder as its manifest lists it, and the card shows it; warn
+        when it is not written yet, when the tables have no truth columns (it says how to add
+        them), or when the card lacks it; fail when it is not a closure test, or when the
+        surrogate is missing or changed.
+    """
+    path, content, missing = _result(context, "surrogate", "surrogate")
+    if missing:
+        return missing
+    if isinstance(content, dict) and "skipped" in content:
+        return warned(
+            f"{path}: no generator-level (truth_...) columns in the tables, so no surrogate",
+            "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
+            "data/synthetic.py, then run `make data` and `make all`",
+        )
+    samples = content.get("samples") if isinstance(content, dict) else None
+    numbers = []
+    for name in ("signal", "background"):
+        sample = samples.get(name) if isinstance(samples, dict) else None
+        efficiency = sample.get("efficiency") if isinstance(sample, dict) else None
+        numbers += [
+            sample.get("ks_distance") if isinstance(sample, dict) else None,
+            *(efficiency.get(k) if isinstance(efficiency, dict) else None
+              for k in ("original", "surrogate")),
+        ]  # fmt: skip
+    if not all(isinstance(v, int | float) and 0.0 <= v <= 1.0 for v in numbers):
+        return failed(
+            f"{path}: not a closure test (KS distance and efficiencies in [0, 1] per sample)",
+            "run `make surrogate` again",
+        )
+    written = released(model, SURROGATE_RELEASE)
+    if written.status != "pass":  # missing, or changed since its manifest entry
+        return replace(written, fix="run `make surrogate`")
+    if "### Surrogate model" not in (model.card.text if model.card else ""):
+        return warned(f"{model.card_name}: no surrogate yet", "run `make model-card`")
+    return passed(
+        f"{path}: KS distance {numbers[0]:.3f} (signal), {numbers[3]:.3f} (background); "
+        f"in {model.card_name}"
+    )
 
 
 @model_check("LH", applies=lambda c: c.domain == "hep")

@@ -36,6 +36,7 @@ from .scoring import (
     PROJECT_FILES,
     RELEASE_FILES,
     RESULTS,
+    SURROGATE_RELEASE,
     Check,
     Context,
     ModelContext,
@@ -96,7 +97,10 @@ def _model_context(root: Path, report: Report, config: dict[str, Any]) -> ModelC
         dir=directory.relative_to(root).as_posix(),
         card=None,
         # The released files, and the card, which its manifest records too.
-        release={f: _released(directory, f, manifest) for f in (*RELEASE_FILES, MODEL_CARD)},
+        release={
+            f: _released(directory, f, manifest)
+            for f in (*RELEASE_FILES, MODEL_CARD, SURROGATE_RELEASE)
+        },
         has_manifest=bool(manifest),
     )
     card = report.records.get(model.card_name)  # parsed by the checker

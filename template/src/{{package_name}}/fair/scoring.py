@@ -19,12 +19,16 @@ from ..layout import (
     CPP_DIR,
     CPP_FILES,
     CUTFLOW_FILE,
+    EFFICIENCY_MAP_FILE,
     EXPECTED_OUTPUTS,
     HEPDATA_DIR,
     IMPORTANCE_FILE,
     LIMITS_FILE,
     ONNX_FILE,
     REFERENCE_INPUTS,
+    SURROGATE_CLOSURE_FILE,
+    SURROGATE_DIR,
+    SURROGATE_FILE,
     TRAINING_RECORD,
     VALIDATION_DIR,
 )
@@ -49,12 +53,16 @@ PROJECT_FILES = (LICENSE_FILE, README, ZENODO, TRAINER, HEPDATA_ARCHIVE)
 RESULTS = {
     "importance": IMPORTANCE_FILE,
     "cutflow": CUTFLOW_FILE,
+    "efficiency_map": EFFICIENCY_MAP_FILE,
+    "surrogate": SURROGATE_CLOSURE_FILE,
     "limits": LIMITS_FILE,
 }
 #: The validation material of a released model, relative to models/<name>/.
 VALIDATION_FILES = (f"{VALIDATION_DIR}/{REFERENCE_INPUTS}", f"{VALIDATION_DIR}/{EXPECTED_OUTPUTS}")
 #: The files of a released model that `make all` writes, relative to models/<name>/.
 RELEASE_FILES = (ONNX_FILE, *VALIDATION_FILES)
+#: The surrogate network of `make surrogate` (HEP), relative to models/<name>/.
+SURROGATE_RELEASE = f"{SURROGATE_DIR}/{SURROGATE_FILE}"
 #: The C++ header of the trees (`make export`), relative to models/<name>/.
 CPP_HEADER = f"{CPP_DIR}/{CPP_FILES[0]}"
 

@@ -25,7 +25,8 @@ import numpy as np
 from .. import project
 from ..config import ConfigError, load_config
 from ..data import manifest, partitions
-from ..data.interface import GeneratorError, generator
+from ..data.interface import GeneratorError, generator, truth_of
+from ..data.schema import split_columns
 from ..data.table import held_out, require_trainable, write_table
 from ..layout import FEATURE_FIGURE, RAW_REWRITE, Layout
 from ..step import run_step
@@ -41,8 +42,9 @@ def feature_units(root: Path, names: Sequence[str]) -> list[str]:
 
     As the model card gives them: `inputs:` of config/model_card.yaml (in a project with a
     model), else FEATURES of data/ntuple.py (while `data.ntuples` is set) or of
-    data/synthetic.py. A column neither describes has no unit on its
-    axis; a wrong file here is left for the step that reads it to report (`make model-card`).
+    data/synthetic.py (or its TRUTH, for a generator-level column). A column neither describes
+    has no unit on its axis; a wrong file here is left for the step that reads it to report
+    (`make model-card`).
 
     Args:
         root: the project folder.
@@ -53,7 +55,8 @@ def feature_units(root: Path, names: Sequence[str]) -> list[str]:
     """
     units: dict[str, str] = {}
     with contextlib.suppress(GeneratorError):
-        units.update({feature.name: feature.unit for feature in generator().FEATURES})
+        toy = generator()
+        units.update({feature.name: feature.unit for feature in (*toy.FEATURES, *truth_of(toy))})
     with contextlib.suppress(GeneratorError, ConfigError):  # ROOT ntuples describe their own
         features = partitions.ntuple_features(load_config(root))
         units.update({feature.name: feature.unit for feature in features})
@@ -112,7 +115,9 @@ def build_features(root: Path) -> tuple[Path, Path]:
     """Write data/processed/{train,test}.csv from the raw data; return their paths.
 
     Also records the two tables in data/processed/MANIFEST and draws the figure of the feature
-    distributions. Events with a missing or infinite feature are dropped.
+    distributions (the model's inputs; the generator-level `truth_...` columns stay in the tables
+    for `make efficiency-map`, data/schema.py). Events with a missing or infinite value are
+    dropped.
 
     Args:
         root: the project folder.
@@ -167,6 +172,9 @@ def build_features(root: Path) -> tuple[Path, Path]:
     for path, index in zip(paths, (train_idx, test_idx), strict=True):
         write_table(path, x[index], y[index], names)
     manifest.record_many(paths, layout.processed_dir / manifest.MANIFEST_NAME)
+    # The figure shows the model's inputs: the truth columns ride along in the tables only.
+    shown, _ = split_columns(names)
+    x, names = x[:, shown], [names[index] for index in shown]
     # visualization/plots.py is yours (`copier update` keeps it): one from before the units
     # draws the figure without them.
     path = layout.figure(FEATURE_FIGURE)

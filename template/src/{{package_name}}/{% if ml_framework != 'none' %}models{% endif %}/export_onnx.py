@@ -22,7 +22,7 @@ import onnxruntime
 from .. import project
 from ..config import load_config
 from ..data import manifest
-from ..data.table import read_table
+from ..data.table import read_inputs
 from ..files import write_bytes, write_text
 from ..layout import EXPORT_CHECK, FEATURES_FIX, MODEL_CARD, Layout
 from ..step import run_step
@@ -124,7 +124,7 @@ def export(root: Path) -> Path:
     model, record = load_trained(directory)
     test_file = layout.test_table
     manifest.verify(test_file, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
-    x, _, names = read_table(test_file)
+    x, _, names = read_inputs(test_file)
     if names != record["features"]:
         raise ExportError(
             f"{test_file} has columns {names} but the model was trained on {record['features']}: "

@@ -27,7 +27,7 @@ from sklearn.metrics import roc_auc_score
 from .. import project
 from ..config import load_config
 from ..data import manifest
-from ..data.table import read_table
+from ..data.table import read_inputs
 from ..files import write_text
 from ..layout import FEATURES_FIX, IMPORTANCE_FIGURE, Layout
 from ..step import run_step
@@ -105,7 +105,7 @@ def importance(root: Path) -> Path:
     config = load_config(root)
     layout = Layout(config)
     manifest.verify(layout.test_table, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
-    x, y, names = read_table(layout.test_table)
+    x, y, names = read_inputs(layout.test_table)
     model, _ = load_trained(layout.model_dir)
     baseline, mean, std = feature_importance(model, x, y, config.seed)
     described = describe_inputs(root, names)

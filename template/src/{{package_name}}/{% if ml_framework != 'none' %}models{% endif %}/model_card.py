@@ -11,6 +11,7 @@ A card that was edited by hand since it was generated is never overwritten.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -31,6 +32,7 @@ from ..files import copy_file, write_text
 from ..layout import (
     CARD_EDITED_FIX,
     CPP_DIR,
+    EFFICIENCY_MAP_FIGURE,
     EXPORT_CHECK,
     FEATURE_FIGURE,
     IMPORTANCE_FIGURE,
@@ -38,6 +40,7 @@ from ..layout import (
     MODEL_RESULTS_DIR,
     ROC_FIGURE,
     SCORE_FIGURE,
+    SURROGATE_DIR,
     TRAIN_TABLE,
     TRAINING_RECORD,
     VALIDATION_DIR,
@@ -59,6 +62,7 @@ FIGURES = {
     ),
     FEATURE_FIGURE: "Input feature distributions (the last bin holds the overflow)",
     IMPORTANCE_FIGURE: "Permutation importance: the drop of the ROC AUC when an input is shuffled",
+    EFFICIENCY_MAP_FIGURE: "Signal efficiency of the working point in bins of two truth quantities",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 
@@ -171,6 +175,81 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
         raise CardError(
             f"{layout.limits}: is not the file `make likelihood` writes ({error!r}): run "
             "`make likelihood` again"
+        ) from error
+
+
+def efficiency_map_context(layout: Layout) -> dict[str, Any] | None:
+    """The efficiency map of `make efficiency-map` as the card shows it (HEP projects).
+
+    Args:
+        layout: the project's outputs; reports/efficiency_map.json is read.
+
+    Returns:
+        None in a project of another domain; {"skipped": why} where the tables have no truth
+        columns; else the record with "rows": one per x bin, {"x": "low-high", "cells":
+        [efficiency text per y bin, "—" when empty]}, and "columns": the y bins as text.
+
+    Raises:
+        FileNotFoundError: reports/efficiency_map.json is missing (run `make efficiency-map`).
+        CardError: it is not the file `make efficiency-map` writes.
+    """
+    if project.DOMAIN != "hep":
+        return None
+    record = _read_json(layout.efficiency_map, "efficiency-map")
+    if "skipped" in record:
+        return {"skipped": str(record["skipped"])}
+    try:
+        x_edges, y_edges = record["x"]["edges"], record["y"]["edges"]
+        columns = [f"{low:g} to {high:g}" for low, high in itertools.pairwise(y_edges)]
+        cells = [
+            "—"
+            if cell["efficiency"] is None
+            else f"{cell['efficiency']:.3f} (+{cell['high'] - cell['efficiency']:.3f} "
+            f"−{cell['efficiency'] - cell['low']:.3f})"
+            for cell in record["bins"]
+        ]
+        rows = [
+            {"x": f"{low:g} to {high:g}", "cells": cells[i * len(columns) : (i + 1) * len(columns)]}
+            for i, (low, high) in enumerate(itertools.pairwise(x_edges))
+        ]
+        return {**record, "rows": rows, "columns": columns}
+    except (KeyError, TypeError, ValueError) as error:
+        raise CardError(
+            f"{layout.efficiency_map}: is not the file `make efficiency-map` writes ({error!r}): "
+            "run `make efficiency-map` again"
+        ) from error
+
+
+def surrogate_context(layout: Layout) -> dict[str, Any] | None:
+    """The surrogate of `make surrogate` and its closure test as the card shows them (HEP).
+
+    Args:
+        layout: the project's outputs; reports/surrogate_closure.json is read.
+
+    Returns:
+        None in a project of another domain; {"skipped": why} where the tables have no truth
+        columns; else the closure record, with "file": the surrogate's path in the model folder.
+
+    Raises:
+        FileNotFoundError: reports/surrogate_closure.json is missing (run `make surrogate`).
+        CardError: it is not the file `make surrogate` writes.
+    """
+    if project.DOMAIN != "hep":
+        return None
+    record = _read_json(layout.surrogate_closure, "surrogate")
+    if "skipped" in record:
+        return {"skipped": str(record["skipped"])}
+    try:
+        samples = record["samples"]
+        for sample in ("signal", "background"):
+            float(samples[sample]["ks_distance"])
+            float(samples[sample]["efficiency"]["surrogate"])
+        relative = layout.surrogate_model.relative_to(layout.model_dir).as_posix()
+        return {**record, "file": relative}
+    except (KeyError, TypeError, ValueError) as error:
+        raise CardError(
+            f"{layout.surrogate_closure}: is not the file `make surrogate` writes ({error!r}): "
+            "run `make surrogate` again"
         ) from error
 
 
@@ -304,6 +383,7 @@ def card_text(root: Path) -> str:
     files = [estimator.MODEL_FILE, onnx_io.ONNX_FILE, TRAINING_RECORD, f"{VALIDATION_DIR}/"]
     files += [f"{CPP_DIR}/"] if cpp else []
     files += [f"{MODEL_RESULTS_DIR}/"] if any(p.is_file() for p in layout.results()) else []
+    files += [f"{SURROGATE_DIR}/"] if (directory / SURROGATE_DIR).is_dir() else []
     developers = ", ".join(p.full_name() for p in citation.authors or [])
     emails = [a.get("email") for a in citation.raw.get("authors") or [] if isinstance(a, dict)]
     licence = licence_copy(root, str(citation.data_license))
@@ -328,6 +408,8 @@ def card_text(root: Path) -> str:
         likelihood=likelihood_context(layout),
         importance=_read_json(layout.importance, "importance"),
         cutflow=_read_json(layout.cutflow, "cutflow") if project.DOMAIN == "hep" else None,
+        efficiency_map=efficiency_map_context(layout),
+        surrogate=surrogate_context(layout),
         n_train=record["n_train"],
         train_sha256=record["provenance"]["data_sha256"].get(TRAIN_TABLE, "unknown"),
         seed=record["seed"],

@@ -14,7 +14,7 @@ import numpy as np
 from .. import project
 from ..config import load_config
 from ..data import manifest
-from ..data.table import read_table
+from ..data.table import read_inputs
 from ..files import atomic_write
 from ..layout import FEATURES_FIX, Layout
 from ..step import run_step
@@ -84,7 +84,7 @@ def predict(root: Path) -> Path:
     """
     layout = Layout(load_config(root))
     manifest.verify(layout.test_table, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
-    x, y, _ = read_table(layout.test_table)
+    x, y, _ = read_inputs(layout.test_table)
     model, _ = load_trained(layout.model_dir)
     scores = estimator.predict_proba(model, x)
     out = layout.predictions

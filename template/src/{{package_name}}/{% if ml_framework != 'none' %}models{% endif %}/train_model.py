@@ -19,7 +19,7 @@ from typing import Any
 from .. import project
 from ..config import load_config
 from ..data import manifest
-from ..data.table import read_table
+from ..data.table import read_inputs
 from ..files import write_text
 from ..layout import FEATURES_FIX, TRAINING_RECORD, Layout
 from ..provenance import provenance
@@ -133,7 +133,7 @@ def train(root: Path) -> Path:
     layout = Layout(config)
     train_file = layout.train_table
     digest = manifest.verify(train_file, fix=FEATURES_FIX, rewrite=FEATURES_FIX)
-    x, y, names = read_table(train_file)
+    x, y, names = read_inputs(train_file)
     hyperparameters = dict(config.model_section().hyperparameters)
     check_hyperparameters(hyperparameters)
     try:
