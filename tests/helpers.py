@@ -10,8 +10,12 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import tomllib
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -327,3 +331,25 @@ def copy_at(template: Path, project: Path, tag: str, *data: str) -> None:
 def update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`copier update --trust --defaults` as a user runs it; the result, not asserted."""
     return attempt([COPIER, "update", "--trust", "--defaults", *args], cwd=project, env=GIT_ID)
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler] | Any) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 (a free port) with `handler`, stopped on exit.
+
+    Args:
+        handler: the request handler class (or a factory, e.g. functools.partial of
+            SimpleHTTPRequestHandler with its directory).
+
+    Yields:
+        Its address, "http://127.0.0.1:<port>".
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

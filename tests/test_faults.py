@@ -16,16 +16,24 @@ import resource
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Literal
 
 import pytest
 from filelock import FileLock
-from helpers import attempt, clean_env, edit_pipeline, generate, install_pins, make_venv, run
+from helpers import (
+    attempt,
+    clean_env,
+    edit_pipeline,
+    generate,
+    install_pins,
+    make_venv,
+    run,
+    serving,
+)
 
 pytestmark = pytest.mark.full
 
@@ -97,15 +105,8 @@ def slow_server(installed: tuple[Path, Path]) -> Iterator[tuple[str, type[_Slow]
     """An HTTP server on 127.0.0.1 serving the project's raw table slowly; yields (URL, handler)."""
     base, _ = installed
     handler = type("Handler", (_Slow,), {"body": (base / RAW).read_bytes(), "requests": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/events.csv", handler
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(handler) as address:
+        yield f"{address}/events.csv", handler
 
 
 def _build(root: Path) -> tuple[Path, Path]:

@@ -14,14 +14,13 @@ import functools
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import yaml
-from helpers import attempt, generate, install_project, make_venv, run
+from helpers import attempt, generate, install_project, make_venv, run, serving
 
 pytestmark = pytest.mark.full
 
@@ -64,15 +63,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An HTTP server on 127.0.0.1 for a folder: yields (its address, the folder)."""
     folder = tmp_path / "served"
     folder.mkdir()
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(functools.partial(SimpleHTTPRequestHandler, directory=str(folder))) as address:
+        yield address, folder
 
 
 def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str, Path]) -> None:
