@@ -231,6 +231,37 @@ def _result(context: Context, name: str, step: str) -> tuple[str, Any, Outcome |
     return path, None, warned(f"{path} not written yet or not readable JSON", fix)
 
 
+#: How to give the truth-dependent steps their inputs.
+TRUTH_FIX = (
+    "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
+    "data/synthetic.py, then run `make data` and `make all`"
+)
+
+
+def _skipped(path: str, content: Any, nothing: str) -> Outcome | None:
+    """The warning of a truth-dependent step that recorded a skip (`{"skipped": why}`).
+
+    Args:
+        path: the step's result file.
+        content: its content.
+        nothing: what the skip leaves out, e.g. "map".
+
+    Returns:
+        None when the step did not skip; a warning otherwise: the step's own reason and fix
+        where it recorded them ("<what>. Fix: <fix>", e.g. cuts that keep no signal), else
+        the tables' lack of truth columns, with `TRUTH_FIX`.
+    """
+    if not (isinstance(content, dict) and "skipped" in content):
+        return None
+    why, _, fix = str(content["skipped"]).partition(". Fix: ")
+    if fix and "generator-level columns" not in why:
+        return warned(f"{path}: {why}", fix)
+    return warned(
+        f"{path}: no generator-level (truth_...) columns in the tables, so no {nothing}",
+        TRUTH_FIX,
+    )
+
+
 @model_check("LH")
 def model_feature_importance(context: Context, model: ModelContext) -> Outcome:
     """indication of feature importance
@@ -306,17 +337,15 @@ def model_efficiency_map(context: Context, model: ModelContext) -> Outcome:
         Pass when reports/efficiency_map.json holds bins whose efficiencies lie in [0, 1] and
         the card shows it; warn when it is not written yet, when the tables have no truth
         columns (it says how to add them), or when the card lacks it; fail when it is not an
-        efficiency map.
+        efficiency map; the step's own reason where it skipped for another (cuts that keep
+        no signal).
     """
     path, content, missing = _result(context, "efficiency_map", "efficiency-map")
     if missing:
         return missing
-    if isinstance(content, dict) and "skipped" in content:
-        return warned(
-            f"{path}: no generator-level (truth_...) columns in the tables, so no map",
-            "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
-            "data/synthetic.py, then run `make data` and `make all`",
-        )
+    skipped = _skipped(path, content, "map")
+    if skipped:
+        return skipped
     bins = content.get("bins") if isinstance(content, dict) else None
     values = [b.get("efficiency") for b in bins or [] if isinstance(b, dict)]
     shown = [v for v in values if v is not None]
@@ -354,12 +383,9 @@ def model_surrogate(context: Context, model: ModelContext) -> Outcome:
     path, content, missing = _result(context, "surrogate", "surrogate")
     if missing:
         return missing
-    if isinstance(content, dict) and "skipped" in content:
-        return warned(
-            f"{path}: no generator-level (truth_...) columns in the tables, so no surrogate",
-            "add truth columns to your table (e.g. truth_pt_lead, truth_eta_lead), or TRUTH to "
-            "data/synthetic.py, then run `make data` and `make all`",
-        )
+    skipped = _skipped(path, content, "surrogate")
+    if skipped:
+        return skipped
     samples = content.get("samples") if isinstance(content, dict) else None
     numbers = []
     for name in ("signal", "background"):

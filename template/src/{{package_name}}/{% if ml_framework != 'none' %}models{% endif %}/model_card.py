@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,38 @@ def _read_json(path: Path, step: str) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run `make {step}`")
     return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _step_result(
+    path: Path, step: str, shape: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The JSON result of a HEP step, as the card shows it.
+
+    Args:
+        path: the file the step writes (in reports/).
+        step: the make target that writes it, for the messages.
+        shape: what the card takes of the record; its KeyError, TypeError or ValueError means
+            the file is not the step's.
+
+    Returns:
+        None in a project of another domain; {"skipped": why} where the step recorded a skip;
+        else `shape(record)`.
+
+    Raises:
+        FileNotFoundError: the file is missing (run the step).
+        CardError: it is not the file the step writes.
+    """
+    if project.DOMAIN != "hep":
+        return None
+    record = _read_json(path, step)
+    if "skipped" in record:
+        return {"skipped": str(record["skipped"])}
+    try:
+        return shape(record)
+    except (KeyError, TypeError, ValueError) as error:
+        raise CardError(
+            f"{path}: is not the file `make {step}` writes ({error!r}): run `make {step}` again"
+        ) from error
 
 
 def experiment_context(config: Config) -> dict[str, str] | None:
@@ -151,10 +183,8 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
         FileNotFoundError: reports/limits.json is missing (run `make likelihood`).
         CardError: it is not the file `make likelihood` writes.
     """
-    if project.DOMAIN != "hep":
-        return None
-    limits = _read_json(layout.limits, "likelihood")
-    try:
+
+    def shape(limits: dict[str, Any]) -> dict[str, Any]:
         return {
             "workspace": f"{MODEL_RESULTS_DIR}/{Path(str(limits['workspace'])).name}",
             "level": f"{float(limits['confidence_level']):.0%}",
@@ -171,11 +201,8 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
                 for key in ("signal_yield", "background_yield", "background_uncertainty")
             },
         }
-    except (KeyError, TypeError, ValueError) as error:
-        raise CardError(
-            f"{layout.limits}: is not the file `make likelihood` writes ({error!r}): run "
-            "`make likelihood` again"
-        ) from error
+
+    return _step_result(layout.limits, "likelihood", shape)
 
 
 def efficiency_map_context(layout: Layout) -> dict[str, Any] | None:
@@ -193,12 +220,8 @@ def efficiency_map_context(layout: Layout) -> dict[str, Any] | None:
         FileNotFoundError: reports/efficiency_map.json is missing (run `make efficiency-map`).
         CardError: it is not the file `make efficiency-map` writes.
     """
-    if project.DOMAIN != "hep":
-        return None
-    record = _read_json(layout.efficiency_map, "efficiency-map")
-    if "skipped" in record:
-        return {"skipped": str(record["skipped"])}
-    try:
+
+    def shape(record: dict[str, Any]) -> dict[str, Any]:
         x_edges, y_edges = record["x"]["edges"], record["y"]["edges"]
         columns = [f"{low:g} to {high:g}" for low, high in itertools.pairwise(y_edges)]
         cells = [
@@ -213,11 +236,8 @@ def efficiency_map_context(layout: Layout) -> dict[str, Any] | None:
             for i, (low, high) in enumerate(itertools.pairwise(x_edges))
         ]
         return {**record, "rows": rows, "columns": columns}
-    except (KeyError, TypeError, ValueError) as error:
-        raise CardError(
-            f"{layout.efficiency_map}: is not the file `make efficiency-map` writes ({error!r}): "
-            "run `make efficiency-map` again"
-        ) from error
+
+    return _step_result(layout.efficiency_map, "efficiency-map", shape)
 
 
 def surrogate_context(layout: Layout) -> dict[str, Any] | None:
@@ -234,23 +254,16 @@ def surrogate_context(layout: Layout) -> dict[str, Any] | None:
         FileNotFoundError: reports/surrogate_closure.json is missing (run `make surrogate`).
         CardError: it is not the file `make surrogate` writes.
     """
-    if project.DOMAIN != "hep":
-        return None
-    record = _read_json(layout.surrogate_closure, "surrogate")
-    if "skipped" in record:
-        return {"skipped": str(record["skipped"])}
-    try:
+
+    def shape(record: dict[str, Any]) -> dict[str, Any]:
         samples = record["samples"]
         for sample in ("signal", "background"):
             float(samples[sample]["ks_distance"])
             float(samples[sample]["efficiency"]["surrogate"])
         relative = layout.surrogate_model.relative_to(layout.model_dir).as_posix()
         return {**record, "file": relative}
-    except (KeyError, TypeError, ValueError) as error:
-        raise CardError(
-            f"{layout.surrogate_closure}: is not the file `make surrogate` writes ({error!r}): "
-            "run `make surrogate` again"
-        ) from error
+
+    return _step_result(layout.surrogate_closure, "surrogate", shape)
 
 
 def _citation_text(citation: Record) -> str:
