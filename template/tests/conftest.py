@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import importlib
 import importlib.util
+import io
 import shutil
 import threading
+import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -91,6 +96,49 @@ def scratch_project(root: Path) -> Path:
 def new_scratch_project() -> Callable[[Path], Path]:
     """`scratch_project`, for fixtures that make a scratch project of their own (once)."""
     return scratch_project
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """A scratch project after `make all`, and what that run did.
+
+    Attributes:
+        root: the scratch project (`scratch_project`): shared, so copy it before changing it.
+        ran: the steps that ran, in order (all of them: it was the project's first run).
+        out: what the run printed to stdout.
+    """
+
+    root: Path
+    ran: list[str]
+    out: str
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """`make all` of a scratch project, run once for the whole session in this process
+    (`pipeline.run`, as `make all` does): the tests that need its outputs start from a copy
+    (the pipeline is the slow part of the tests)."""
+    (init,) = (PROJECT / "src").glob("*/__init__.py")
+    pipeline = importlib.import_module(f"{init.parent.name}.pipeline")
+    root = scratch_project(tmp_path_factory.mktemp("pipeline_run"))
+    printed = io.StringIO()
+    with (
+        dask.config.set({"scheduler-address": None}),
+        contextlib.redirect_stdout(printed),
+        warnings.catch_warnings(),
+    ):
+        # hepdata-validator (HEP) leaves the YAML files it reads open: closed here, quietly,
+        # rather than reported in whichever test comes next.
+        warnings.simplefilter("ignore", ResourceWarning)
+        ran = pipeline.run(root, ["all"])
+        gc.collect()
+    return PipelineRun(root=root, ran=ran, out=printed.getvalue())
+
+
+@pytest.fixture
+def after_all(pipeline_run: PipelineRun, tmp_path: Path) -> Path:
+    """A fresh copy of the scratch project after `make all` (`pipeline_run`), for one test."""
+    return Path(shutil.copytree(pipeline_run.root, tmp_path / "after_all"))
 
 
 @pytest.fixture
