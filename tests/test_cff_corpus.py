@@ -18,7 +18,6 @@ import importlib
 import json
 import shutil
 import sys
-import time
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -229,16 +228,13 @@ def test_corpus_file(name: str, base: Path, fair: dict[str, ModuleType], tmp_pat
     source = CORPUS / name
     root = _project(base, tmp_path, source)
     before = {n: (root / n).read_bytes() for n in METADATA}
-    start = time.perf_counter()
     try:
         fair["derive"].derive(root)
         derived = True
     except fair["derive"].DeriveError:
         derived = False
-    seconds = time.perf_counter() - start
     report = fair["checks"].check_metadata(root)
     assert (root / "CITATION.cff").read_bytes() == source.read_bytes()  # never rewritten
-    assert seconds < 1.0, seconds
     lines = [f.line() for f in report.errors]
     assert all("\n" not in line for line in lines)
     if outcome == "pass":
