@@ -3,6 +3,7 @@ and GitLab CI files against check-jsonschema's built-in schemas, Dockerfiles wit
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -61,3 +62,17 @@ def test_dockerfile_passes_hadolint(tmp_path: Path, framework: str, python_versi
     assert f"FROM python:{python_version}-slim-bookworm" in text
     assert "USER 1000:1000" in text and 'CMD ["make", "all"]' in text
     assert "-r requirements.txt" in text
+    stages = re.findall(r"^FROM (.+)$", text, flags=re.MULTILINE)
+    if framework == "none":
+        assert len(stages) == 1 and "make app" not in text
+        return
+    # The model demo's stage, as SciLifeLab Serve runs an image (serve.scilifelab.se/docs/
+    # application-hosting/other/): a non-root user of UID 1000, a port in 3000-9999, listening
+    # on every interface; `docker build` without --target still builds the analysis.
+    assert stages[1:] == ["analysis AS app", "analysis"], stages
+    app_stage = text.split("FROM analysis AS app", 1)[1]
+    assert "--group app" in app_stage and 'CMD ["make", "app"]' in app_stage
+    assert "ENV APP_HOST=0.0.0.0" in app_stage and "EXPOSE 8000" in app_stage
+    assert "USER" not in app_stage  # the user of the analysis stage, UID 1000, runs it
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    assert "APP_PORT ?= 8000" in makefile and "APP_PORT=8000" in app_stage

@@ -129,6 +129,8 @@ MODEL_PACKAGE = {
     "models/model_card.py",
     "models/card_config.py",
     "models/model_card_template.md",
+    "models/app.py",
+    "models/app_page.html",
 }
 
 
@@ -169,7 +171,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
 
 
 #: Jinja templates of the generated project itself (rendered by it at run time, not by Copier).
-RUNTIME_TEMPLATES = {"model_card_template.md"}
+RUNTIME_TEMPLATES = {"model_card_template.md", "app_page.html"}
 
 
 def assert_rendered_cleanly(root: Path) -> None:

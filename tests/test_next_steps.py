@@ -3,7 +3,8 @@
 A default project is generated with the real `copier copy` command line (its tasks run), and the
 "Next steps" Copier prints are run as written, in one shell, in that order; then the README's
 "Setting up" block, each tool group it offers (docs, notebooks), the notebook on its registered
-Jupyter kernel, and every target `make help` lists, in the order it lists them. The generated
+Jupyter kernel, and every target `make help` lists, in the order it lists them (`make app`, a
+server, until it answers: then it is stopped as Ctrl-C stops it). The generated
 GitHub workflow's `run:` steps come last, as written (but pre-commit, which needs GitHub to
 fetch its hooks: tests/test_precommit.py runs the same hooks from PyPI). Nothing is adapted
 but `python`, which is this machine's Python 3.11 (a user's `python`), and HOME (a scratch
@@ -20,10 +21,12 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from app_checks import app_server
 from helpers import GIT_ID, TEMPLATE, clean_env
 
 pytestmark = pytest.mark.full
@@ -139,6 +142,16 @@ def test_next_steps_readme_and_every_make_target_work_as_written(tmp_path: Path)
     assert {"install", "test", "all", "install-docs"} <= done
     subprocess.run(["git", "add", "-A"], cwd=project, env=env, check=True)
     for target in (target for target in targets if target not in done):
+        if target == "app":  # a server, until Ctrl-C: it must answer, then it is stopped
+            python = project / ".venv" / "bin" / "python"
+            log = tmp_path / "app-server.log"
+            with (
+                app_server(project, python, env, log) as address,
+                urllib.request.urlopen(address + "/", timeout=30) as response,
+            ):
+                page = response.read().decode("utf-8")
+            assert "Model demo" in page and "Score one event" in page
+            continue
         shell(f"{activate}\nmake {target}", cwd=project, env=env)
         if target == "format":  # the generated code is formatted already: nothing changes
             shell("git diff --exit-code -- src tests", cwd=project, env=env)

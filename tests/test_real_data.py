@@ -5,7 +5,8 @@ Learning Repository, doi:10.24432/C5DW2B), which scikit-learn ships: 569 fine-ne
 30 measurements of their cell nuclei each, 212 malignant. The user writes it as a spreadsheet
 CSV with the malignant tumours as label 1, serves it (here: an HTTP server on 127.0.0.1), pins its
 sha256, and runs `make all`; the model card then wants each of the 30 columns described, in one
-line, and with the user's descriptions and units the model release is written.
+line, and with the user's descriptions and units the model release is written. Its model demo
+(`make app`) is then driven in headless Chromium (tests/app_checks.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_checks import check_model_demo
 from helpers import attempt, generate, install_project, make_venv, run, serving
 
 pytestmark = pytest.mark.full
@@ -119,3 +121,7 @@ def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str
     # user's settings in place.
     tests = run(["make", "test", f"PYTHON={python}"], cwd=project, env=env, timeout=1800)
     assert re.search(r"\d+ passed", tests) and " failed" not in tests, tests[-3000:]
+    # The model demo (`make app`) shows the card and scores a reference input of the release
+    # as onnxruntime does, in headless Chromium (tests/app_checks.py).
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    check_model_demo(project, python, env, answers["package_name"], tmp_path / "app.png")
