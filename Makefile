@@ -22,13 +22,14 @@ $(CFF_VENV)/bin/cffconvert:
 
 venv: $(BIN)/copier $(CFF_VENV)/bin/cffconvert ## Create the test environments (.venv, .venv-cffconvert)
 
-demo: $(BIN)/copier ## Generate a project with all defaults in build/demo and run its tests
+demo: $(BIN)/copier ## Generate a project with all defaults in build/demo, install it, run its pipeline and FAIR scorecard
 	rm -rf build/demo
 	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD . build/demo
 	cd build/demo && $(PYTHON) -m venv .venv \
 		&& .venv/bin/python -m pip install -q --upgrade "pip>=25.1" \
 		&& .venv/bin/python -m pip install -q -r requirements.txt \
-		&& .venv/bin/python -m pip install -q -e . --group test && .venv/bin/python -m pytest
+		&& .venv/bin/python -m pip install -q -e . --group test \
+		&& $(MAKE) all fair PYTHON=.venv/bin/python
 
 test: venv ## Run the whole test suite: the fast tier, then the full tier
 	$(BIN)/python -m pytest -m "not full" -n 2 --durations=10

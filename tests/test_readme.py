@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -31,14 +32,19 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 @pytest.mark.full
 def test_quick_start_demo_on_a_fresh_copy(tmp_path: Path) -> None:
-    """`make demo` from a fresh copy of the repository (no .venv) generates and tests a project."""
+    """`make demo` from a fresh copy of the repository (no .venv) generates a project, installs
+    it with pip, and runs its pipeline and scorecard (its tests run in the pip-installed default
+    project of tests/test_next_steps.py, as `make test` there)."""
     clone = tmp_path / "copier4fair"
     shutil.copytree(
         TEMPLATE, clone, ignore=shutil.ignore_patterns(".venv*", "build", "__pycache__")
     )
     out = run(["make", "demo"], cwd=clone, timeout=1800)
-    assert re.search(r"\d+ passed", out), out[-2000:]
-    assert (clone / "build" / "demo" / "CITATION.cff").is_file()
+    demo = clone / "build" / "demo"
+    assert (demo / "CITATION.cff").is_file()
+    assert (demo / "models" / "classifier" / "MODEL_CARD.md").is_file(), out[-2000:]
+    fair = json.loads((demo / "reports" / "fair.json").read_text(encoding="utf-8"))
+    assert fair["summary"]["fail"] == 0, out[-2000:]
 
 
 def _owned_patterns_in_readme() -> set[str]:
