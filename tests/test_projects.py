@@ -7,6 +7,7 @@ twelve domain x ml_framework projects cover the installable content of all 96 co
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 from pathlib import Path
@@ -56,6 +57,9 @@ DATA_SIDE = (
     "test_inputs_tables.py",
     "test_ntuple.py",
 )
+#: The generated tests of the figures (HEP): a project with a model adds tests of its HEPData
+#: tables to them; those of the ml_framework=none project run there only.
+FIGURES = "test_figures.py"
 
 
 def covered_by_the_none_project(project: Path, framework: str, domain: str) -> list[str]:
@@ -68,8 +72,9 @@ def covered_by_the_none_project(project: Path, framework: str, domain: str) -> l
         domain: its domain.
 
     Returns:
-        `--ignore=tests/<module>` options; none for the none project itself, or when the data
-        or features code differs from that project's.
+        `--ignore=tests/<module>` options, and `--deselect` options for the tests of the
+        figures the none project runs on the same visualization/ code (HEP); none for the none
+        project itself, or when the data or features code differs from that project's.
     """
     if framework == "none":
         return []
@@ -78,18 +83,45 @@ def covered_by_the_none_project(project: Path, framework: str, domain: str) -> l
     )
     package = Path("src") / PACKAGE
     for folder in ("data", "features"):
-        ours, theirs = project / package / folder, reference / package / folder
-        names = project_files(ours)
-        if names != project_files(theirs) or any(
-            (ours / name).read_bytes() != (theirs / name).read_bytes() for name in names
-        ):
+        if not _same_files(project / package / folder, reference / package / folder):
             return []
-    return [
+    ignored = [
         f"--ignore=tests/{name}"
         for name in DATA_SIDE
         if (project / "tests" / name).is_file()
         and (project / "tests" / name).read_bytes() == (reference / "tests" / name).read_bytes()
     ]
+    # The figures (HEP): the same visualization/ code, and the none project's test module
+    # contained in this one (which adds the HEPData tables' tests): its tests are left out here.
+    ours, theirs = project / "tests" / FIGURES, reference / "tests" / FIGURES
+    figures = project / package / "visualization", reference / package / "visualization"
+    if not ours.is_file() or not _same_files(*figures):
+        return ignored
+    statements = _statements(ours)
+    if not set(_statements(theirs)) <= set(statements):
+        return ignored
+    tests = [
+        node.name
+        for node in ast.parse(theirs.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+    return [*ignored, *(f"--deselect=tests/{FIGURES}::{name}" for name in tests)]
+
+
+def _same_files(ours: Path, theirs: Path) -> bool:
+    """Whether two folders hold the same files, byte for byte."""
+    names = project_files(ours)
+    return names == project_files(theirs) and all(
+        (ours / name).read_bytes() == (theirs / name).read_bytes() for name in names
+    )
+
+
+def _statements(module: Path) -> list[str]:
+    """The top-level statements of a Python module (its docstring aside), as `ast.dump`s."""
+    body = ast.parse(module.read_text(encoding="utf-8")).body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return [ast.dump(node) for node in body]
 
 
 @pytest.mark.full
