@@ -10,7 +10,7 @@ raw data and the settings of config/pipeline.yaml as its object, the outputs as 
 times of its steps (the stamps in .pipeline/) and the authors of CITATION.cff as its agents.
 
 What goes in: the metadata files (CITATION.cff, codemeta.json, the root RO-Crate as
-ro-crate-metadata.json of the repository under metadata/, LICENSE), config/pipeline.yaml,
+ro-crate-metadata.json of the repository, LICENSE; under code/), config/pipeline.yaml,
 requirements.txt, the raw data and processed tables when their licence allows redistribution
 (else a reference with their sha256), reports/ (metrics and figures), the model release
 models/<name>/ (ONNX, card, validation material) and the HEPData submission where there is one.
@@ -47,6 +47,8 @@ from .vcs import git_commit
 ROCRATE_PROFILE = "https://w3id.org/ro/crate/1.1"
 PROCESS_RUN_PROFILE = "https://w3id.org/ro/wfrun/process/0.5"
 SPDX = "https://spdx.org/licenses/"
+SHA256_TERM = "sha256"
+SCHEMA_SHA256 = "http://schema.org/sha256"
 #: The data licences that allow the data to be redistributed in the release (copier4fair's
 #: data_license choices): data under another licence is referenced by its sha256 only.
 REDISTRIBUTABLE = ("CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODbL-1.0", "PDDL-1.0")
@@ -55,11 +57,11 @@ REDISTRIBUTABLE = ("CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODbL-1.0", "PDDL-1.0
 #: media type alone.
 EDAM = "http://edamontology.org/"
 EDAM_FORMATS = {
-    ".csv": EDAM + "format_3752",  # CSV
-    ".json": EDAM + "format_3464",  # JSON
-    ".png": EDAM + "format_3603",  # PNG
-    ".yaml": EDAM + "format_3750",  # YAML
-    ".yml": EDAM + "format_3750",
+    ".csv": (EDAM + "format_3752", "CSV"),
+    ".json": (EDAM + "format_3464", "JSON"),
+    ".png": (EDAM + "format_3603", "PNG"),
+    ".yaml": (EDAM + "format_3750", "YAML"),
+    ".yml": (EDAM + "format_3750", "YAML"),
 }
 #: The EDAM topic and operation of the analysis: machine learning, classification.
 EDAM_TOPIC = EDAM + "topic_3474"
@@ -104,18 +106,36 @@ def media_type(path: Path) -> str:
     )
 
 
-def encoding_format(path: Path) -> list[Any]:
+def encoding_format(path: Path) -> str | list[Any]:
     """The encodingFormat of a file in the crate: its media type, and its EDAM format if known.
 
     Args:
         path: the file.
 
     Returns:
-        [media type] or [media type, {"@id": EDAM format IRI}] (RO-Crate 1.1 §"Adding
-        detailed descriptions of encodings").
+        The media type, or [media type, {"@id": EDAM format IRI}] (RO-Crate 1.1, "Adding
+        detailed descriptions of encodings"; the IRI is a contextual entity of type WebSite in
+        the crate).
     """
     edam = EDAM_FORMATS.get(path.suffix.lower())
-    return [media_type(path), {"@id": edam}] if edam else [media_type(path)]
+    return [media_type(path), {"@id": edam[0]}] if edam else media_type(path)
+
+
+def crate_path(relative: str) -> str:
+    """Where a file of the project goes in the crate: its path, with data/ as dataset/.
+
+    The crate's own paths must not contain "data/": in a bag, the payload folder is data/, and
+    roc-validator (0.13, rocrate/bagit.py) takes any path containing "data/" as relative to
+    the bag rather than to the payload.
+
+    Args:
+        relative: the file's path relative to the project folder, with "/".
+
+    Returns:
+        Its path in the crate, e.g. "dataset/raw/samples.parquet" for "data/raw/samples.parquet".
+    """
+    parts = relative.split("/")
+    return "/".join("dataset" if part == "data" else part for part in parts)
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -174,6 +194,9 @@ class _Crate:
     def __init__(self, root: Path, licence: str, data_licence: str) -> None:
         self.root = root
         self.crate = ROCrate()
+        # sha256 is no term of the RO-Crate 1.1 context: the schema.org property that later
+        # RO-Crate contexts map it to, as a term of the crate's own.
+        self.crate.metadata.extra_terms[SHA256_TERM] = SCHEMA_SHA256
         self.licence = {"@id": SPDX + licence}
         self.data_licence = {"@id": SPDX + data_licence}
         self.results: list[Any] = []
@@ -198,7 +221,7 @@ class _Crate:
     def add_tree(self, folder: Path, data: bool) -> None:
         """Add every file below `folder` (a project folder) at the same path in the crate."""
         for path in _files(folder):
-            self.add(path, path.relative_to(self.root).as_posix(), data)
+            self.add(path, crate_path(path.relative_to(self.root).as_posix()), data)
 
 
 def build_crate(root: Path) -> ROCrate:
@@ -237,7 +260,10 @@ def build_crate(root: Path) -> ROCrate:
     rc.root_dataset["datePublished"] = (
         str(citation.raw.get("date-released") or step_times(root)[1] or "")[:10] or None
     )
-    rc.root_dataset["about"] = [{"@id": EDAM_TOPIC}]
+    rc.root_dataset["about"] = {"@id": EDAM_TOPIC}
+    for iri, label in sorted(set(EDAM_FORMATS.values())):
+        properties = {"@type": "WebSite", "name": f"{label} (EDAM format)"}
+        rc.add(ContextEntity(rc, iri, properties=properties))
     rc.add(
         ContextEntity(
             rc,
@@ -256,7 +282,7 @@ def build_crate(root: Path) -> ROCrate:
             properties={"@type": "DefinedTerm", "name": "Classification", "inDefinedTermSet": EDAM},
         )
     )
-    for licence, data in ((citation.license, False), (data_licence, True)):
+    for licence in (citation.license, data_licence):
         if rc.get(SPDX + licence) is None:
             rc.add(
                 ContextEntity(
@@ -265,19 +291,13 @@ def build_crate(root: Path) -> ROCrate:
                     properties={"@type": "CreativeWork", "name": licence, "identifier": licence},
                 )
             )
-    profiles = []
-    for uri, name, number in (
+    for uri, title, release in (
         (ROCRATE_PROFILE, "RO-Crate", "1.1"),
         (PROCESS_RUN_PROFILE, "Process Run Crate", "0.5"),
     ):
-        profiles.append(
-            rc.add(
-                ContextEntity(
-                    rc, uri, properties={"@type": "CreativeWork", "name": name, "version": number}
-                )
-            )
-        )
-    rc.root_dataset["conformsTo"] = [{"@id": PROCESS_RUN_PROFILE}]
+        properties = {"@type": "CreativeWork", "name": title, "version": release}
+        rc.add(ContextEntity(rc, uri, properties=properties))
+    rc.root_dataset["conformsTo"] = {"@id": PROCESS_RUN_PROFILE}
     agents = []
     for number, person in enumerate(citation.authors or [], start=1):
         parts = (person.given, person.particle, person.family, person.suffix)
@@ -286,27 +306,35 @@ def build_crate(root: Path) -> ROCrate:
         entity = Person(rc, identifier, properties={"name": name or f"author {number}"})
         if person.is_entity:
             entity["@type"] = "Organization"
+        elif person.affiliation:
+            entity["affiliation"] = rc.add(
+                ContextEntity(
+                    rc,
+                    f"#affiliation-{number}",
+                    properties={"@type": "Organization", "name": person.affiliation},
+                )
+            )
         agents.append(rc.add(entity))
     if agents:
-        rc.root_dataset["author"] = agents
+        rc.root_dataset["author"] = agents if len(agents) > 1 else agents[0]
 
     # The metadata, settings and environment: the code's description, not results of the run.
     for name in (*METADATA_FILES, "requirements.txt", "pyproject.toml"):
         if (root / name).is_file():
             crate.add(
                 root / name,
-                f"metadata/{name}" if name != "requirements.txt" else name,
+                f"code/{name}",
                 data=False,
                 result=False,
             )
     if (root / REPOSITORY_CRATE).is_file():
         crate.add(
             root / REPOSITORY_CRATE,
-            "metadata/repository-ro-crate-metadata.json",
+            "code/repository-ro-crate-metadata.json",
             data=False,
             result=False,
         )
-    settings = crate.add(root / CONFIG_FILE, CONFIG_FILE, data=False, result=False)
+    settings = crate.add(root / CONFIG_FILE, CONFIG_FILE.as_posix(), data=False, result=False)
 
     # The raw data: in the release where the licence allows, else referenced by sha256.
     inputs: list[Any] = [settings]
@@ -315,7 +343,7 @@ def build_crate(root: Path) -> ROCrate:
         inside = path.resolve().is_relative_to(root.resolve())
         relative = path.resolve().relative_to(root.resolve()).as_posix() if inside else path.name
         if share and inside:
-            inputs.append(crate.add(path, relative, data=True, result=False))
+            inputs.append(crate.add(path, crate_path(relative), data=True, result=False))
         else:
             inputs.append(
                 rc.add(
@@ -348,15 +376,16 @@ def build_crate(root: Path) -> ROCrate:
     if share:
         crate.add_tree(layout.processed_dir, data=True)
     for path in _files(layout.predictions.parent):
-        if path != root / FAIR_REPORT:
-            crate.add(path, path.relative_to(root).as_posix(), data=True)
+        if path != root / FAIR_REPORT and path.name != "README.md":
+            crate.add(path, crate_path(path.relative_to(root).as_posix()), data=True)
     if layout.has_model:
         if not (layout.model_dir / MANIFEST_NAME).is_file():
             raise ReleaseError(
-                f"{layout.model_dir.relative_to(root)}/{MANIFEST_NAME}: missing, so there is no model release. Fix: {RELEASE_FIX}"
+                f"{layout.model_dir.relative_to(root)}/{MANIFEST_NAME}: missing, so there is "
+                f"no model release. Fix: {RELEASE_FIX}"
             )
         crate.add_tree(layout.model_dir, data=True)
-        model = rc.get(layout.model_dir.relative_to(root).as_posix() + "/model.onnx")
+        model = rc.get(crate_path(layout.model_dir.relative_to(root).as_posix()) + "/model.onnx")
         if model is not None:
             model["additionalType"] = {"@id": EDAM_OPERATION}
     hepdata = root / HEPDATA_DIR / "submission.tar.gz"
@@ -370,16 +399,15 @@ def build_crate(root: Path) -> ROCrate:
             properties={
                 "name": project.DISTRIBUTION,
                 "softwareVersion": version,
-                "version": version,
                 "identifier": commit or "unknown (not a git work tree)",
-                "featureList": [{"@id": EDAM_OPERATION}],
+                "featureList": {"@id": EDAM_OPERATION},
             },
         )
     )
     started, ended = step_times(root)
     action = {
         "name": "make all",
-        "description": "The pipeline of the analysis, each step only if its inputs changed (pipeline.py).",
+        "description": "The pipeline of the analysis, each step only if its inputs changed.",
     }
     if started:
         action["startTime"] = started
@@ -400,8 +428,8 @@ def build_release(root: Path) -> Path:
         root: the project folder, after `make all`.
 
     Returns:
-        The bag's folder, build/release/<distribution>-<version>, replaced whole: a failed release leaves the one
-        before as it was.
+        The bag's folder, build/release/<distribution>-<version>, replaced whole: a failed
+        release leaves the one before as it was.
 
     Raises:
         ReleaseError, ConfigError: see `build_crate`; ChecksumError: a raw file has no manifest
@@ -415,7 +443,7 @@ def build_release(root: Path) -> Path:
             str(temporary),
             {
                 "Source-Organization": project.DISTRIBUTION,
-                "External-Description": "RO-Crate 1.1 of the release, in the payload (data/ro-crate-metadata.json)",
+                "External-Description": "The release as an RO-Crate 1.1 (data/ro-crate-metadata.json)",
             },
             checksums=["sha256", "sha512"],
         )
