@@ -70,6 +70,7 @@ PACKAGE = {
     "config.py",
     "provenance.py",
     "vcs.py",
+    "release.py",
     "files.py",
     "step.py",
     "pipeline.py",
