@@ -71,6 +71,7 @@ PACKAGE = {
     "provenance.py",
     "vcs.py",
     "release.py",
+    "fair/vocabularies.py",
     "files.py",
     "step.py",
     "pipeline.py",

@@ -38,6 +38,7 @@ from . import project
 from .config import CONFIG_FILE, ConfigError, load_config
 from .data import manifest, partitions
 from .fair.sources import read_citation
+from .fair.vocabularies import EDAM, EDAM_FORMATS, EDAM_OPERATION, EDAM_TOPIC
 from .files import atomic_path
 from .layout import FAIR_REPORT, HEPDATA_DIR, MANIFEST_NAME, RELEASE_DIR, STAMP_DIR, Layout
 from .provenance import package_version
@@ -52,20 +53,6 @@ SCHEMA_SHA256 = "http://schema.org/sha256"
 #: The data licences that allow the data to be redistributed in the release (copier4fair's
 #: data_license choices): data under another licence is referenced by its sha256 only.
 REDISTRIBUTABLE = ("CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODbL-1.0", "PDDL-1.0")
-#: EDAM (http://edamontology.org, the bioinformatics operations, types of data, formats and
-#: topics ontology) format of each file suffix the release holds; a suffix not here has its
-#: media type alone.
-EDAM = "http://edamontology.org/"
-EDAM_FORMATS = {
-    ".csv": (EDAM + "format_3752", "CSV"),
-    ".json": (EDAM + "format_3464", "JSON"),
-    ".png": (EDAM + "format_3603", "PNG"),
-    ".yaml": (EDAM + "format_3750", "YAML"),
-    ".yml": (EDAM + "format_3750", "YAML"),
-}
-#: The EDAM topic and operation of the analysis: machine learning, classification.
-EDAM_TOPIC = EDAM + "topic_3474"
-EDAM_OPERATION = EDAM + "operation_2990"
 #: Media types the standard library does not know.
 MEDIA_TYPES = {
     ".onnx": "application/octet-stream",
@@ -260,28 +247,13 @@ def build_crate(root: Path) -> ROCrate:
     rc.root_dataset["datePublished"] = (
         str(citation.raw.get("date-released") or step_times(root)[1] or "")[:10] or None
     )
-    rc.root_dataset["about"] = {"@id": EDAM_TOPIC}
+    rc.root_dataset["about"] = {"@id": EDAM_TOPIC[0]}
     for iri, label in sorted(set(EDAM_FORMATS.values())):
         properties = {"@type": "WebSite", "name": f"{label} (EDAM format)"}
         rc.add(ContextEntity(rc, iri, properties=properties))
-    rc.add(
-        ContextEntity(
-            rc,
-            EDAM_TOPIC,
-            properties={
-                "@type": "DefinedTerm",
-                "name": "Machine learning",
-                "inDefinedTermSet": EDAM,
-            },
-        )
-    )
-    rc.add(
-        ContextEntity(
-            rc,
-            EDAM_OPERATION,
-            properties={"@type": "DefinedTerm", "name": "Classification", "inDefinedTermSet": EDAM},
-        )
-    )
+    for iri, label in (EDAM_TOPIC, EDAM_OPERATION):
+        properties = {"@type": "DefinedTerm", "name": label, "inDefinedTermSet": EDAM}
+        rc.add(ContextEntity(rc, iri, properties=properties))
     for licence in (citation.license, data_licence):
         if rc.get(SPDX + licence) is None:
             rc.add(
@@ -387,7 +359,7 @@ def build_crate(root: Path) -> ROCrate:
         crate.add_tree(layout.model_dir, data=True)
         model = rc.get(crate_path(layout.model_dir.relative_to(root).as_posix()) + "/model.onnx")
         if model is not None:
-            model["additionalType"] = {"@id": EDAM_OPERATION}
+            model["additionalType"] = {"@id": EDAM_OPERATION[0]}
     hepdata = root / HEPDATA_DIR / "submission.tar.gz"
     if hepdata.is_file():
         crate.add(hepdata, f"{HEPDATA_DIR.as_posix()}/{hepdata.name}", data=True)
@@ -400,7 +372,7 @@ def build_crate(root: Path) -> ROCrate:
                 "name": project.DISTRIBUTION,
                 "softwareVersion": version,
                 "identifier": commit or "unknown (not a git work tree)",
-                "featureList": {"@id": EDAM_OPERATION},
+                "featureList": {"@id": EDAM_OPERATION[0]},
             },
         )
     )
@@ -443,7 +415,7 @@ def build_release(root: Path) -> Path:
             str(temporary),
             {
                 "Source-Organization": project.DISTRIBUTION,
-                "External-Description": "The release as an RO-Crate 1.1 (data/ro-crate-metadata.json)",
+                "External-Description": "RO-Crate 1.1 of the release: data/ro-crate-metadata.json",
             },
             checksums=["sha256", "sha512"],
         )
