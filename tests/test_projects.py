@@ -160,8 +160,10 @@ def test_project_installs_tests_and_runs_its_pipeline(
     assert raw.read_bytes() == before
     out = run(["make", "check-metadata", f"PYTHON={python}"], cwd=project, env=env)
     assert "OK: no errors" in out
-    # The FAIR scorecard passes (exit 0: warnings only) in every domain, with or without a model.
-    run(["make", "fair", f"PYTHON={python}"], cwd=project, env=env)
+    # The FAIR scorecard passes (exit 0: warnings only) in every domain, with or without a model;
+    # its I2 line checked the EDAM terms of the release's crate.
+    out = run(["make", "fair", f"PYTHON={python}"], cwd=project, env=env)
+    assert "EDAM terms and schema.org types in build/release/my-fair-analysis-0.1.0/" in out
     # The documentation builds with warnings as errors, with the README, the model card and
     # its figures.
     # Without the docs group, make docs names it; make install-docs installs it.

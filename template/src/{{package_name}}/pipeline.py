@@ -652,7 +652,7 @@ def utc_now() -> str:
     Returns:
         ISO 8601 with the zone, e.g. "2026-12-01T01:10:15+00:00".
     """
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def section_digest(config: Config, section: str) -> str:
