@@ -47,6 +47,12 @@ assert {f for f, _ in DOCS_BUILT} == set(MATRIX["ml_framework"])
 assert {d for f, d in DOCS_BUILT if f != "none"} == set(MATRIX["domain"])
 
 
+#: The projects whose release crate roc-validator checks (7 s each): every domain with a model
+#: and without; the crate of the other frameworks is written by the same code from the same
+#: files, and their bag and file entities are checked all the same (tests/package_checks.py).
+CRATE_VALIDATED = {"none", "scikit-learn"}
+
+
 #: The generated tests of the data side: they test data/ and features/, the same files whatever
 #: the ml_framework. They run in each domain's ml_framework=none project; a project with a
 #: model skips those that are byte for byte the same as there, testing the same code.
@@ -229,6 +235,8 @@ def check_release_package(
     assert action["name"] == "make all" and action["startTime"] <= action["endTime"]
     assert summary["instrument"]["softwareVersion"] == "0.1.0"
     assert summary["objects"] > 10 and summary["results"] >= 4
+    if framework not in CRATE_VALIDATED:
+        return
     validated = run(
         [
             sys.executable,
