@@ -62,6 +62,7 @@ COMMON = {
     "tests/test_inputs_tables.py",
     "tests/test_metadata.py",
     "tests/test_scorecard_checks.py",
+    "tests/test_release.py",
 }
 PACKAGE = {
     "__init__.py",
