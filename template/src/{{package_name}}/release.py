@@ -228,6 +228,10 @@ def build_crate(root: Path) -> ROCrate:
     """
     config = load_config(root)
     layout = Layout(config)
+    released = layout.model_dir / MANIFEST_NAME if layout.has_model else None
+    if released is not None and not released.is_file():
+        shown = released.relative_to(root) if released.is_relative_to(root) else released
+        raise ReleaseError(f"{shown}: missing, so there is no model release. Fix: {RELEASE_FIX}")
     citation = read_citation(root)
     if citation is None or not citation.license:
         raise ReleaseError(
@@ -351,11 +355,6 @@ def build_crate(root: Path) -> ROCrate:
         if path != root / FAIR_REPORT and path.name != "README.md":
             crate.add(path, crate_path(path.relative_to(root).as_posix()), data=True)
     if layout.has_model:
-        if not (layout.model_dir / MANIFEST_NAME).is_file():
-            raise ReleaseError(
-                f"{layout.model_dir.relative_to(root)}/{MANIFEST_NAME}: missing, so there is "
-                f"no model release. Fix: {RELEASE_FIX}"
-            )
         crate.add_tree(layout.model_dir, data=True)
         model = rc.get(crate_path(layout.model_dir.relative_to(root).as_posix()) + "/model.onnx")
         if model is not None:
