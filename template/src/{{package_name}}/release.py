@@ -14,7 +14,8 @@ ro-crate-metadata.json of the repository, LICENSE; under code/), config/pipeline
 requirements.txt, the raw data and processed tables when their licence allows redistribution
 (else a reference with their sha256), reports/ (metrics and figures), the model release
 models/<name>/ (ONNX, card, validation material) and the HEPData submission where there is one.
-It is written to build/release/<distribution>-<version>/ in a temporary folder first, so an
+Each file keeps its path in the crate, but data/ is dataset/ there (see `crate_path`). The
+package is written to build/release/<distribution>-<version>/ in a temporary folder first, so an
 interrupted release leaves the previous one as it was; the project's own files are only read.
 """
 
@@ -134,7 +135,10 @@ def _files(folder: Path) -> Iterator[Path]:
 
 
 def step_times(root: Path) -> tuple[str | None, str | None]:
-    """When the steps of the last `make all` ran: the first start and the last end.
+    """When the steps ran: the first start and the last end of the last run of each step.
+
+    A step that was up to date in the last `make all` keeps the times of the run that wrote
+    its outputs, which are the ones the release holds.
 
     Args:
         root: the project folder; the stamps are .pipeline/<step>.json (pipeline.py).
