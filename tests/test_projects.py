@@ -230,7 +230,8 @@ def check_release_package(
     assert "dataset/processed/train.csv" in files  # CC-BY-4.0: the data go in
     assert ("models/classifier/model.onnx" in files) == (framework != "none")
     assert ("models/classifier/MODEL_CARD.md" in files) == (framework != "none")
-    assert ("hepdata/submission.tar.gz" in files) == (framework != "none" and domain == "hep")
+    hepdata = "hepdata-files/submission.tar.gz"  # no "data/" in the crate (release.crate_path)
+    assert (hepdata in files) == (framework != "none" and domain == "hep")
     action = summary["action"]
     assert action["name"] == "make all" and action["startTime"] <= action["endTime"]
     assert summary["instrument"]["softwareVersion"] == "0.1.0"

@@ -110,11 +110,12 @@ def encoding_format(path: Path) -> str | list[Any]:
 
 
 def crate_path(relative: str) -> str:
-    """Where a file of the project goes in the crate: its path, with data/ as dataset/.
+    """Where a file of the project goes in the crate: its path, with no folder ending in data.
 
-    The crate's own paths must not contain "data/": in a bag, the payload folder is data/, and
-    roc-validator (0.13, rocrate/bagit.py) takes any path containing "data/" as relative to
-    the bag rather than to the payload.
+    The crate's paths must not contain "data/": in a bag, the payload folder is data/, and
+    roc-validator (0.13, rocrate/bagit.py) takes any path containing "data/" as relative to the
+    bag rather than to the payload. So the folder data is dataset in the crate, and any other
+    folder whose name ends in data (hepdata) gets "-files" (hepdata-files).
 
     Args:
         relative: the file's path relative to the project folder, with "/".
@@ -122,8 +123,11 @@ def crate_path(relative: str) -> str:
     Returns:
         Its path in the crate, e.g. "dataset/raw/samples.parquet" for "data/raw/samples.parquet".
     """
-    parts = relative.split("/")
-    return "/".join("dataset" if part == "data" else part for part in parts)
+    *folders, name = relative.split("/")
+    renamed = [
+        "dataset" if f == "data" else f"{f}-files" if f.endswith("data") else f for f in folders
+    ]
+    return "/".join([*renamed, name])
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -365,7 +369,7 @@ def build_crate(root: Path) -> ROCrate:
             model["additionalType"] = {"@id": EDAM_OPERATION[0]}
     hepdata = root / HEPDATA_DIR / "submission.tar.gz"
     if hepdata.is_file():
-        crate.add(hepdata, f"{HEPDATA_DIR.as_posix()}/{hepdata.name}", data=True)
+        crate.add(hepdata, crate_path(f"{HEPDATA_DIR.as_posix()}/{hepdata.name}"), data=True)
 
     instrument = rc.add(
         SoftwareApplication(
