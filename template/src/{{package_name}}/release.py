@@ -209,6 +209,8 @@ class _Crate:
                 "license": self.data_licence if data else self.licence,
             },
         )
+        if path.suffix.lower() == ".onnx":  # a model (the classifier, the HEP surrogate)
+            entity["additionalType"] = {"@id": EDAM_OPERATION[0]}
         if result:
             self.results.append(entity)
         return entity
@@ -364,9 +366,6 @@ def build_crate(root: Path) -> ROCrate:
             crate.add(path, crate_path(path.relative_to(root).as_posix()), data=True)
     if layout.has_model:
         crate.add_tree(layout.model_dir, data=True)
-        model = rc.get(crate_path(layout.model_dir.relative_to(root).as_posix()) + "/model.onnx")
-        if model is not None:
-            model["additionalType"] = {"@id": EDAM_OPERATION[0]}
     hepdata = root / HEPDATA_DIR / "submission.tar.gz"
     if hepdata.is_file():
         crate.add(hepdata, crate_path(f"{HEPDATA_DIR.as_posix()}/{hepdata.name}"), data=True)
