@@ -62,6 +62,7 @@ COMMON = {
     "tests/test_inputs_tables.py",
     "tests/test_metadata.py",
     "tests/test_scorecard_checks.py",
+    "tests/test_release.py",
 }
 PACKAGE = {
     "__init__.py",
@@ -70,6 +71,8 @@ PACKAGE = {
     "config.py",
     "provenance.py",
     "vcs.py",
+    "release.py",
+    "fair/vocabularies.py",
     "files.py",
     "step.py",
     "pipeline.py",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import itertools
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,12 @@ DOCS_BUILT = {
 }
 assert {f for f, _ in DOCS_BUILT} == set(MATRIX["ml_framework"])
 assert {d for f, d in DOCS_BUILT if f != "none"} == set(MATRIX["domain"])
+
+
+#: The projects whose release crate roc-validator checks (7 s each): every domain with a model
+#: and without; the crate of the other frameworks is written by the same code from the same
+#: files, and their bag and file entities are checked all the same (tests/package_checks.py).
+CRATE_VALIDATED = {"none", "scikit-learn"}
 
 
 #: The generated tests of the data side: they test data/ and features/, the same files whatever
@@ -184,14 +191,17 @@ def test_project_installs_tests_and_runs_its_pipeline(
             assert ran.index("likelihood") < ran.index("model-card") < ran.index("hepdata")
             assert "95% CL upper limit on mu: expected" in out
         check_release(project, python, framework, domain, env)
+    check_release_package(project, python, framework, domain, env)
     # Raw data are never overwritten by a second run.
     before = raw.read_bytes()
     run(["make", "data", f"PYTHON={python}"], cwd=project, env=env)
     assert raw.read_bytes() == before
     out = run(["make", "check-metadata", f"PYTHON={python}"], cwd=project, env=env)
     assert "OK: no errors" in out
-    # The FAIR scorecard passes (exit 0: warnings only) in every domain, with or without a model.
-    run(["make", "fair", f"PYTHON={python}"], cwd=project, env=env)
+    # The FAIR scorecard passes (exit 0: warnings only) in every domain, with or without a model;
+    # its I2 line checked the EDAM terms of the release's crate.
+    out = run(["make", "fair", f"PYTHON={python}"], cwd=project, env=env)
+    assert "EDAM terms and schema.org types in build/release/my-fair-analysis-0.1.0/" in out
     # The documentation builds with warnings as errors, with the README, the model card and
     # its figures.
     # Without the docs group, make docs names it; make install-docs installs it.
@@ -221,6 +231,57 @@ def test_project_installs_tests_and_runs_its_pipeline(
             "roc_curve.png",
             "score_distribution.png",
         }
+
+
+def check_release_package(
+    project: Path, python: Path, framework: str, domain: str, env: dict[str, str]
+) -> None:
+    """`make release` after `make all`: a valid BagIt bag whose RO-Crate describes each file
+    and the run, accepted by roc-validator (REQUIRED, Process Run Crate 0.5 and RO-Crate 1.1,
+    offline), and no file of the project written."""
+    crate = project / "ro-crate-metadata.json"
+    before = crate.read_bytes() if crate.exists() else None
+    out = run(["make", "release", f"PYTHON={python}"], cwd=project, env=env)
+    assert "nothing to do" in out  # `make all` ran already
+    bag = project / "build" / "release" / "my-fair-analysis-0.1.0"
+    assert f"release: {bag.relative_to(project)} (BagIt bag" in out
+    assert (crate.read_bytes() if crate.exists() else None) == before
+    checker = Path(__file__).with_name("package_checks.py")
+    summary = json.loads(
+        run([str(python), str(checker), str(bag)], cwd=project, env=env, stdout_only=True)
+    )
+    assert summary["problems"] == []
+    assert summary["context"][0] == "https://w3id.org/ro/crate/1.1/context"
+    assert summary["conforms_to"] == {"@id": "https://w3id.org/ro/wfrun/process/0.5"}
+    # EDAM: the topic of the crate, the formats of its files (CSV, JSON, PNG, YAML).
+    assert summary["about"] == {"@id": "http://edamontology.org/topic_3474"}
+    edam = "http://edamontology.org/format_"
+    assert summary["edam_formats"] == [edam + n for n in ("3464", "3603", "3750", "3752")]
+    files = set(summary["files"])
+    assert {"config/pipeline.yaml", "code/CITATION.cff", "code/requirements.txt"} <= files
+    assert "dataset/processed/train.csv" in files  # CC-BY-4.0: the data go in
+    assert ("models/classifier/model.onnx" in files) == (framework != "none")
+    assert ("models/classifier/MODEL_CARD.md" in files) == (framework != "none")
+    hepdata = "hepdata-files/submission.tar.gz"  # no "data/" in the crate (release.crate_path)
+    assert (hepdata in files) == (framework != "none" and domain == "hep")
+    action = summary["action"]
+    assert action["name"] == "make all" and action["startTime"] <= action["endTime"]
+    assert summary["instrument"]["softwareVersion"] == "0.1.0"
+    assert summary["objects"] > 10 and summary["results"] >= 4
+    if framework not in CRATE_VALIDATED:
+        return
+    validated = run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("crate_checks.py")),
+            str(bag),
+            summary["rocrate_context"],
+            str(project.parent / "validator-cache" / "http_cache"),
+        ],
+        cwd=project,
+        stdout_only=True,
+    )
+    assert json.loads(validated)["passed"], validated
 
 
 def check_release(

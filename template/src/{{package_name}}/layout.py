@@ -78,6 +78,8 @@ SURROGATE_CLOSURE_FILE = "surrogate_closure.json"
 WORKSPACE_FILE = "likelihood_workspace.json"
 LIMITS_FILE = "limits.json"
 HEPDATA_DIR = Path("hepdata")
+#: `make release`: the release packages, one folder <distribution>-<version> each (release.py).
+RELEASE_DIR = Path("build") / "release"
 SUBMISSION_DIR = "submission"
 ARCHIVE = "submission.tar.gz"
 

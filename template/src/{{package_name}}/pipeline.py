@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import datetime as dt
 import functools
 import hashlib
 import importlib
@@ -607,7 +608,13 @@ class Stamps:
         self.known[name] = [status.st_size, status.st_mtime_ns, digest]
         return digest
 
-    def write(self, step: Step, inputs: dict[str, str | None], outputs: list[Path]) -> None:
+    def write(
+        self,
+        step: Step,
+        inputs: dict[str, str | None],
+        outputs: list[Path],
+        started: str | None = None,
+    ) -> None:
         """Record that `step` succeeded with `inputs`, having written `outputs`.
 
         Args:
@@ -615,6 +622,9 @@ class Stamps:
             inputs: what it depended on, as `inputs_of` gives it.
             outputs: the files it writes; those present are recorded with their size,
                 modification time (ns) and sha256, those missing are left out.
+            started: when the step started (UTC, ISO 8601), recorded with the time it ended
+                as "started" and "ended": the times of the run that `make release` describes
+                (release.py).
 
         Raises:
             WriteError: the disk, the quota or the file-size limit is full.
@@ -624,7 +634,9 @@ class Stamps:
         for path in outputs:
             if self.digest(path) is not None:
                 written[self._name(path)] = self.known[self._name(path)]
-        stamp = {"step": step.name, "inputs": inputs, "outputs": written}
+        stamp: dict[str, Any] = {"step": step.name, "inputs": inputs, "outputs": written}
+        if started is not None:
+            stamp.update(started=started, ended=utc_now())
         write_text(self.path(step), json.dumps(stamp, indent=1, sort_keys=True) + "\n")
 
     def _name(self, path: Path) -> str:
@@ -632,6 +644,15 @@ class Stamps:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.resolve().as_posix()
+
+
+def utc_now() -> str:
+    """The time now, UTC, to the second.
+
+    Returns:
+        ISO 8601 with the zone, e.g. "2026-12-01T01:10:15+00:00".
+    """
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def section_digest(config: Config, section: str) -> str:
@@ -805,8 +826,9 @@ def run(root: Path, names: Sequence[str], force: bool = False, record: bool = Fa
             current = []
         print(f"--- {step.name}: {reason}")
         options = {"record": record} if step.name == "data" else {}
+        started = utc_now()
         _call(step, root, options)
-        stamps.write(step, now, step.outputs(layout))
+        stamps.write(step, now, step.outputs(layout), started)
         ran.append(step.name)
     if not ran:
         print(

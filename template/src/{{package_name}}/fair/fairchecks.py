@@ -23,6 +23,7 @@ from .scoring import (
     warned,
 )
 from .sources import CITATION, CODEMETA, ROCRATE, ZENODO
+from .vocabularies import VOCABULARY_FIX, vocabulary_problems
 
 CHECK_METADATA_FIX = "run `make check-metadata` and fix what it lists"
 REPOSITORY_FIX = "add repository-code: https://... to CITATION.cff once the repository is public"
@@ -322,18 +323,31 @@ def code_vocabularies(context: Context) -> Outcome:
     """FAIR vocabularies
 
     I2: (meta)data use vocabularies that follow FAIR principles: SPDX licence ids, ORCID iDs
-    and DOIs, each checked by the metadata checker.
+    and DOIs, each checked by the metadata checker; and in the release's RO-Crate (`make
+    release`), EDAM terms for the topic, the data formats and the model's operation and
+    schema.org types, each a well-formed identifier of its vocabulary (fair/vocabularies.py).
 
     Args:
         context: the facts about the project.
 
     Returns:
-        Fail with the first error the checker found in a licence field; else pass.
+        Fail with the first error the checker found in a licence field, or with the first
+        missing or malformed term of the release's crate; else pass, saying whether a release
+        was checked.
     """
     error = next((f for f in context.report.errors if "license" in f.field), None)
     if error is not None:
         return failed(f"{error.where}: {error.message}", error.fix)
-    return passed("SPDX licence ids, ORCID iDs and DOIs, checked by the metadata checker")
+    evidence = "SPDX licence ids, ORCID iDs and DOIs, checked by the metadata checker"
+    if context.release_crate is None:
+        return passed(f"{evidence}; no release yet (`make release` adds EDAM terms)")
+    path, crate = context.release_crate
+    if not isinstance(crate, dict):
+        return failed(f"{path}: not a JSON object", VOCABULARY_FIX)
+    problems = vocabulary_problems(crate)
+    if problems:
+        return failed(f"{path}: {problems[0]}", VOCABULARY_FIX)
+    return passed(f"{evidence}; EDAM terms and schema.org types in {path}")
 
 
 @fair_check("I3", "data")

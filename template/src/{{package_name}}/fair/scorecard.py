@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from ..data.manifest import ChecksumError, read_manifest, sha256_of
-from ..layout import MANIFEST_NAME, MODEL_CARD, WORKSPACE_FILE
+from ..layout import MANIFEST_NAME, MODEL_CARD, RELEASE_DIR, WORKSPACE_FILE
 from ..project import DOMAIN
 from ..vcs import git_commit
 from . import fairchecks, modelchecks  # noqa: F401  (registers the checks, in this order)
@@ -128,6 +128,29 @@ def _results(root: Path, config: dict[str, Any]) -> tuple[dict[str, tuple[str, A
     return results, digest
 
 
+def _release_crate(root: Path) -> tuple[str, Any] | None:
+    """The RO-Crate of the newest release package in build/release/ (`make release`).
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        (path relative to `root`, parsed JSON or None when it is not JSON); None when no
+        release was made.
+    """
+    crates = sorted(
+        (root / RELEASE_DIR).glob("*/data/ro-crate-metadata.json"),
+        key=lambda path: path.stat().st_mtime_ns,
+    )
+    if not crates:
+        return None
+    try:
+        content = json.loads(crates[-1].read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        content = None
+    return crates[-1].relative_to(root).as_posix(), content
+
+
 def build_context(root: Path, report: Report, citation: Record) -> Context:
     """Gather the facts the checks look at, reading each file once.
 
@@ -162,6 +185,7 @@ def build_context(root: Path, report: Report, citation: Record) -> Context:
         model=model,
         results=results,
         workspace_sha256=workspace_sha256,
+        release_crate=_release_crate(root),
     )
 
 

@@ -206,6 +206,9 @@ class Context:
     results: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
     #: The sha256 of the HistFactory workspace `make likelihood` wrote; None without one.
     workspace_sha256: str | None = None
+    #: The RO-Crate of the newest release (`make release`): (its path relative to the project,
+    #: its parsed JSON, None when unreadable); None before the first release.
+    release_crate: tuple[str, Any] | None = None
 
     def has(self, path: str) -> bool:
         """Whether the file `path` exists.

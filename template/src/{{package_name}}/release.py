@@ -1,0 +1,456 @@
+"""`make release`: the release of the analysis as one self-contained, checksummed package.
+
+The package is a BagIt bag (RFC 8493, written and checked by the `bagit` library) whose payload
+is an RO-Crate 1.1 (written by the `rocrate` library, ro-crate-py): the RO-Crate BagIt
+convention of https://www.researchobject.org/ro-crate/specification/1.1/appendix/implementation-notes.html.
+The crate describes every file it holds (size, media type and EDAM format, sha256, licence) and
+the run of `make all` that made them, as a Process Run Crate
+(https://w3id.org/ro/wfrun/process/0.5): the project's code and version as the instrument, the
+raw data and the settings of config/pipeline.yaml as its object, the outputs as its result, the
+times of its steps (the stamps in .pipeline/) and the authors of CITATION.cff as its agents.
+
+What goes in: the metadata files (CITATION.cff, codemeta.json, the root RO-Crate as
+ro-crate-metadata.json of the repository, LICENSE; under code/), config/pipeline.yaml,
+requirements.txt, the raw data and processed tables when their licence allows redistribution
+(else a reference with their sha256), reports/ (metrics and figures), the model release
+models/<name>/ (ONNX, card, validation material) and the HEPData submission where there is one.
+Each file keeps its path in the crate, but data/ is dataset/ there (see `crate_path`). The
+package is written to build/release/<distribution>-<version>/ in a temporary folder first, so an
+interrupted release leaves the previous one as it was; the project's own files are only read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import bagit
+from rocrate.model.contextentity import ContextEntity
+from rocrate.model.person import Person
+from rocrate.model.softwareapplication import SoftwareApplication
+from rocrate.rocrate import ROCrate
+
+from . import project
+from .config import CONFIG_FILE, ConfigError, load_config
+from .data import manifest, partitions
+from .fair.sources import read_citation
+from .fair.vocabularies import EDAM, EDAM_FORMATS, EDAM_OPERATION, EDAM_TOPIC
+from .files import atomic_path
+from .layout import FAIR_REPORT, HEPDATA_DIR, MANIFEST_NAME, RELEASE_DIR, STAMP_DIR, Layout
+from .provenance import package_version
+from .vcs import git_commit
+
+#: The profiles the crate conforms to: RO-Crate 1.1 and the Process Run Crate 0.5.
+ROCRATE_PROFILE = "https://w3id.org/ro/crate/1.1"
+PROCESS_RUN_PROFILE = "https://w3id.org/ro/wfrun/process/0.5"
+SPDX = "https://spdx.org/licenses/"
+SHA256_TERM = "sha256"
+SCHEMA_SHA256 = "http://schema.org/sha256"
+#: The data licences that allow the data to be redistributed in the release (copier4fair's
+#: data_license choices): data under another licence is referenced by its sha256 only.
+REDISTRIBUTABLE = ("CC-BY-4.0", "CC0-1.0", "CC-BY-SA-4.0", "ODbL-1.0", "PDDL-1.0")
+#: Media types the standard library does not know.
+MEDIA_TYPES = {
+    ".onnx": "application/octet-stream",
+    ".parquet": "application/vnd.apache.parquet",
+    ".md": "text/markdown",
+    ".cff": "application/x-yaml",
+    ".yaml": "application/x-yaml",
+    ".yml": "application/x-yaml",
+    ".sha256": "text/plain",
+    ".txt": "text/plain",
+    ".cc": "text/x-c",
+    ".h": "text/x-c",
+}
+#: The metadata files of the repository that go in as they are, if present.
+METADATA_FILES = ("CITATION.cff", "codemeta.json", ".zenodo.json", "LICENSE", "README.md")
+#: The repository's own RO-Crate (written by Copier, maybe edited): kept under another name,
+#: as the release's crate is the bag's ro-crate-metadata.json.
+REPOSITORY_CRATE = "ro-crate-metadata.json"
+RELEASE_FIX = "run `make all` first, then `make release` again"
+
+
+class ReleaseError(Exception):
+    """The release cannot be built: the message names the file, what is wrong and the fix."""
+
+
+def media_type(path: Path) -> str:
+    """The media type of a file, by its suffix.
+
+    Args:
+        path: the file.
+
+    Returns:
+        e.g. "text/csv"; "application/octet-stream" for a suffix nobody knows.
+    """
+    suffix = path.suffix.lower()
+    return (
+        MEDIA_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
+
+
+def encoding_format(path: Path) -> str | list[Any]:
+    """The encodingFormat of a file in the crate: its media type, and its EDAM format if known.
+
+    Args:
+        path: the file.
+
+    Returns:
+        The media type, or [media type, {"@id": EDAM format IRI}] (RO-Crate 1.1, "Adding
+        detailed descriptions of encodings"; the IRI is a contextual entity of type WebSite in
+        the crate).
+    """
+    edam = EDAM_FORMATS.get(path.suffix.lower())
+    return [media_type(path), {"@id": edam[0]}] if edam else media_type(path)
+
+
+def crate_path(relative: str) -> str:
+    """Where a file of the project goes in the crate: its path, with no folder ending in data.
+
+    The crate's paths must not contain "data/": in a bag, the payload folder is data/, and
+    roc-validator (0.13, rocrate/bagit.py) takes any path containing "data/" as relative to the
+    bag rather than to the payload. So the folder data is dataset in the crate, and any other
+    folder whose name ends in data (hepdata) gets "-files" (hepdata-files).
+
+    Args:
+        relative: the file's path relative to the project folder, with "/".
+
+    Returns:
+        Its path in the crate, e.g. "dataset/raw/samples.parquet" for "data/raw/samples.parquet".
+    """
+    *folders, name = relative.split("/")
+    renamed = [
+        "dataset" if f == "data" else f"{f}-files" if f.endswith("data") else f for f in folders
+    ]
+    return "/".join([*renamed, name])
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    """The files below `folder`, sorted, leaving out hidden ones and leftovers of writes."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if path.is_file() and not any(part.startswith(".") for part in relative):
+            yield path
+
+
+def step_times(root: Path) -> tuple[str | None, str | None]:
+    """When the steps ran: the first start and the last end of the last run of each step.
+
+    A step that was up to date in the last `make all` keeps the times of the run that wrote
+    its outputs, which are the ones the release holds.
+
+    Args:
+        root: the project folder; the stamps are .pipeline/<step>.json (pipeline.py).
+
+    Returns:
+        (startTime, endTime) in ISO 8601 UTC; None where no stamp records one (stamps written
+        before the times were recorded).
+    """
+    starts, ends = [], []
+    for stamp in sorted((root / STAMP_DIR).glob("*.json")):
+        try:
+            record = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict):
+            starts += [record["started"]] if isinstance(record.get("started"), str) else []
+            ends += [record["ended"]] if isinstance(record.get("ended"), str) else []
+    return (min(starts) if starts else None, max(ends) if ends else None)
+
+
+def parameters(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """The settings of config/pipeline.yaml as (name, value) pairs, one per leaf.
+
+    Args:
+        settings: the mapping as read.
+        prefix: the dotted name of the mapping ("" at the top).
+
+    Returns:
+        [("model.name", "classifier"), ...]; lists and other values as JSON text.
+    """
+    pairs = []
+    for key, value in settings.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += parameters(value, f"{name}.")
+        else:
+            pairs.append((name, value if isinstance(value, str) else json.dumps(value)))
+    return pairs
+
+
+class _Crate:
+    """The crate being built, with the folder its files are copied from."""
+
+    def __init__(self, root: Path, licence: str, data_licence: str) -> None:
+        self.root = root
+        self.crate = ROCrate()
+        # sha256 is no term of the RO-Crate 1.1 context: the schema.org property that later
+        # RO-Crate contexts map it to, as a term of the crate's own.
+        self.crate.metadata.extra_terms[SHA256_TERM] = SCHEMA_SHA256
+        self.licence = {"@id": SPDX + licence}
+        self.data_licence = {"@id": SPDX + data_licence}
+        self.results: list[Any] = []
+
+    def add(self, path: Path, dest: str, data: bool, result: bool = True) -> Any:
+        """Add one file of the project at `dest` in the crate, described by its content."""
+        entity = self.crate.add_file(
+            str(path),
+            dest_path=dest,
+            properties={
+                "name": path.name,
+                "contentSize": str(path.stat().st_size),
+                "encodingFormat": encoding_format(path),
+                "sha256": manifest.sha256_of(path),
+                "license": self.data_licence if data else self.licence,
+            },
+        )
+        if path.suffix.lower() == ".onnx":  # a model (the classifier, the HEP surrogate)
+            entity["additionalType"] = {"@id": EDAM_OPERATION[0]}
+        if result:
+            self.results.append(entity)
+        return entity
+
+    def add_tree(self, folder: Path, data: bool) -> None:
+        """Add every file below `folder` (a project folder) at the same path in the crate."""
+        for path in _files(folder):
+            self.add(path, crate_path(path.relative_to(self.root).as_posix()), data)
+
+
+def build_crate(root: Path) -> ROCrate:
+    """The release's RO-Crate, from the project's files as they are now.
+
+    Args:
+        root: the project folder, after `make all`.
+
+    Returns:
+        The crate (not yet written): root data set, file entities, and the Process Run Crate's
+        CreateAction of `make all`.
+
+    Raises:
+        ReleaseError: CITATION.cff is missing or unreadable, or a raw file has no manifest
+            entry, or the model release is missing (`make all` has not run).
+        ConfigError: config/pipeline.yaml is wrong.
+    """
+    config = load_config(root)
+    layout = Layout(config)
+    released = layout.model_dir / MANIFEST_NAME if layout.has_model else None
+    if released is not None and not released.is_file():
+        shown = released.relative_to(root) if released.is_relative_to(root) else released
+        raise ReleaseError(f"{shown}: missing, so there is no model release. Fix: {RELEASE_FIX}")
+    citation = read_citation(root)
+    if citation is None or not citation.license:
+        raise ReleaseError(
+            "CITATION.cff: missing, unreadable or without a licence; the release is described "
+            "from it. Fix: restore it (`git checkout CITATION.cff`) and run `make check-metadata`"
+        )
+    data_licence = citation.data_license or citation.license
+    share = data_licence in REDISTRIBUTABLE
+    crate = _Crate(root, citation.license, data_licence)
+    rc = crate.crate
+    version = package_version(root)
+    commit = git_commit(root)
+    rc.name = str(citation.raw.get("title") or project.DISTRIBUTION)
+    rc.description = str(citation.raw.get("abstract") or rc.name)
+    rc.license = crate.licence
+    rc.root_dataset["version"] = version
+    rc.root_dataset["datePublished"] = (
+        str(citation.raw.get("date-released") or step_times(root)[1] or "")[:10] or None
+    )
+    rc.root_dataset["about"] = {"@id": EDAM_TOPIC[0]}
+    for iri, label in sorted(set(EDAM_FORMATS.values())):
+        properties = {"@type": "WebSite", "name": f"{label} (EDAM format)"}
+        rc.add(ContextEntity(rc, iri, properties=properties))
+    for iri, label in (EDAM_TOPIC, EDAM_OPERATION):
+        properties = {"@type": "DefinedTerm", "name": label, "inDefinedTermSet": EDAM}
+        rc.add(ContextEntity(rc, iri, properties=properties))
+    for licence in (citation.license, data_licence):
+        if rc.get(SPDX + licence) is None:
+            rc.add(
+                ContextEntity(
+                    rc,
+                    SPDX + licence,
+                    properties={"@type": "CreativeWork", "name": licence, "identifier": licence},
+                )
+            )
+    for uri, title, release in (
+        (ROCRATE_PROFILE, "RO-Crate", "1.1"),
+        (PROCESS_RUN_PROFILE, "Process Run Crate", "0.5"),
+    ):
+        properties = {"@type": "CreativeWork", "name": title, "version": release}
+        rc.add(ContextEntity(rc, uri, properties=properties))
+    rc.root_dataset["conformsTo"] = {"@id": PROCESS_RUN_PROFILE}
+    agents = []
+    for number, person in enumerate(citation.authors or [], start=1):
+        parts = (person.given, person.particle, person.family, person.suffix)
+        name = person.name if person.is_entity else " ".join(p for p in parts if p)
+        identifier = f"https://orcid.org/{person.orcid}" if person.orcid else f"#author-{number}"
+        entity = Person(rc, identifier, properties={"name": name or f"author {number}"})
+        if person.is_entity:
+            entity["@type"] = "Organization"
+        elif person.affiliation:
+            entity["affiliation"] = rc.add(
+                ContextEntity(
+                    rc,
+                    f"#affiliation-{number}",
+                    properties={"@type": "Organization", "name": person.affiliation},
+                )
+            )
+        agents.append(rc.add(entity))
+    if agents:
+        rc.root_dataset["author"] = agents if len(agents) > 1 else agents[0]
+
+    # The metadata, settings and environment: the code's description, not results of the run.
+    for name in (*METADATA_FILES, "requirements.txt", "pyproject.toml"):
+        if (root / name).is_file():
+            crate.add(
+                root / name,
+                f"code/{name}",
+                data=False,
+                result=False,
+            )
+    if (root / REPOSITORY_CRATE).is_file():
+        crate.add(
+            root / REPOSITORY_CRATE,
+            "code/repository-ro-crate-metadata.json",
+            data=False,
+            result=False,
+        )
+    settings = crate.add(root / CONFIG_FILE, CONFIG_FILE.as_posix(), data=False, result=False)
+
+    # The raw data: in the release where the licence allows, else referenced by sha256.
+    inputs: list[Any] = [settings]
+    for path in partitions.raw_files(config):
+        digest = manifest.recorded(path, fix=RELEASE_FIX)
+        inside = path.resolve().is_relative_to(root.resolve())
+        relative = path.resolve().relative_to(root.resolve()).as_posix() if inside else path.name
+        if share and inside:
+            inputs.append(crate.add(path, crate_path(relative), data=True, result=False))
+        else:
+            inputs.append(
+                rc.add(
+                    ContextEntity(
+                        rc,
+                        f"#raw-{relative}",
+                        properties={
+                            "@type": "CreativeWork",
+                            "name": relative,
+                            "sha256": digest,
+                            "contentSize": str(path.stat().st_size),
+                            "encodingFormat": encoding_format(path),
+                            "license": crate.data_licence,
+                        },
+                    )
+                )
+            )
+    for pair in parameters(config.raw):
+        inputs.append(
+            rc.add(
+                ContextEntity(
+                    rc,
+                    f"#param-{pair[0]}",
+                    properties={"@type": "PropertyValue", "name": pair[0], "value": pair[1]},
+                )
+            )
+        )
+
+    # The outputs of `make all`.
+    if share:
+        crate.add_tree(layout.processed_dir, data=True)
+    for path in _files(layout.predictions.parent):
+        if path != root / FAIR_REPORT and path.name != "README.md":
+            crate.add(path, crate_path(path.relative_to(root).as_posix()), data=True)
+    if layout.has_model:
+        crate.add_tree(layout.model_dir, data=True)
+    hepdata = root / HEPDATA_DIR / "submission.tar.gz"
+    if hepdata.is_file():
+        crate.add(hepdata, crate_path(f"{HEPDATA_DIR.as_posix()}/{hepdata.name}"), data=True)
+
+    instrument = rc.add(
+        SoftwareApplication(
+            rc,
+            "#software",
+            properties={
+                "name": project.DISTRIBUTION,
+                "softwareVersion": version,
+                "identifier": commit or "unknown (not a git work tree)",
+                "featureList": {"@id": EDAM_OPERATION[0]},
+            },
+        )
+    )
+    started, ended = step_times(root)
+    action = {
+        "name": "make all",
+        "description": "The pipeline of the analysis, each step only if its inputs changed.",
+    }
+    if started:
+        action["startTime"] = started
+    if ended:
+        action["endTime"] = ended
+    if agents:
+        action["agent"] = agents[0]
+    rc.add_action(
+        instrument, identifier="#make-all", object=inputs, result=crate.results, properties=action
+    )
+    return rc
+
+
+def build_release(root: Path) -> Path:
+    """Write the release package: the crate's files, then the bag around them.
+
+    Args:
+        root: the project folder, after `make all`.
+
+    Returns:
+        The bag's folder, build/release/<distribution>-<version>, replaced whole: a failed
+        release leaves the one before as it was.
+
+    Raises:
+        ReleaseError, ConfigError: see `build_crate`; ChecksumError: a raw file has no manifest
+        entry; OSError: a file cannot be read or the release written.
+    """
+    crate = build_crate(root)
+    target = root / RELEASE_DIR / f"{project.DISTRIBUTION}-{package_version(root)}"
+    with atomic_path(target) as temporary:
+        crate.write(temporary)
+        bag = bagit.make_bag(
+            str(temporary),
+            {
+                "Source-Organization": project.DISTRIBUTION,
+                "External-Description": "RO-Crate 1.1 of the release: data/ro-crate-metadata.json",
+            },
+            checksums=["sha256", "sha512"],
+        )
+        bag.validate()
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of `make release`: `python -m <package>.release [--root DIR]`.
+
+    Args:
+        argv: the arguments (default: the command line).
+
+    Returns:
+        0 after writing the release (its path printed), 1 after an error printed as one line.
+    """
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {__package__}.release", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder")
+    options = parser.parse_args(argv)
+    try:
+        target = build_release(options.root.resolve())
+    except (ReleaseError, ConfigError, manifest.ChecksumError, bagit.BagError, OSError) as error:
+        print(f"error: make release: {error}", file=sys.stderr)
+        return 1
+    print(f"release: {target.relative_to(options.root.resolve())} (BagIt bag, RO-Crate in data/)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
