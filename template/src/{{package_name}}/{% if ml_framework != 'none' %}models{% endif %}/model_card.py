@@ -258,10 +258,11 @@ def surrogate_context(layout: Layout) -> dict[str, Any] | None:
     def shape(record: dict[str, Any]) -> dict[str, Any]:
         samples = record["samples"]
         for sample in ("signal", "background"):
-            float(samples[sample]["ks_distance"])
-            float(samples[sample]["efficiency"]["surrogate"])
+            float(samples[sample]["efficiency"]["surrogate"])  # KS distance: None when empty
         relative = layout.surrogate_model.relative_to(layout.model_dir).as_posix()
-        return {**record, "file": relative}
+        # A closure written before its selection and criterion has neither.
+        optional = {key: record.get(key) for key in ("selection", "criterion", "passed", "reason")}
+        return {**record, **optional, "file": relative}
 
     return _step_result(layout.surrogate_closure, "surrogate", shape)
 
