@@ -25,7 +25,7 @@ from ..data import manifest
 from ..data.schema import Feature
 from ..data.table import read_inputs
 from ..files import write_bytes, write_text
-from ..layout import EXPORT_CHECK, FEATURES_FIX, MODEL_CARD, Layout
+from ..layout import EXPORT_CHECK, FEATURES_FIX, MODEL_CARD, TRAINING_RECORD, Layout
 from ..step import run_step
 from . import agreement, estimator, onnx_io, reference
 from .inputs import describe_inputs
@@ -142,7 +142,7 @@ def export(root: Path) -> Path:
 
     Writes models/<name>/model.onnx, the reference inputs and expected outputs (validation/),
     the record of the check (validation/export_check.json), and records them in the model's
-    manifest; nothing is written unless onnx.checker accepts the export and it agrees with the
+    manifest with the native model and its training record (training.json); nothing is written unless onnx.checker accepts the export and it agrees with the
     native model on every test event.
 
     Args:
@@ -199,8 +199,11 @@ def export(root: Path) -> Path:
         )
         + "\n",
     )
+    # Every released file with its sha256: the native model and its training record too.
+    native_files = [directory / estimator.MODEL_FILE, directory / TRAINING_RECORD]
     manifest.record_many(
-        [onnx_file, *reference_files, check_file], directory / manifest.MANIFEST_NAME
+        [onnx_file, *native_files, *reference_files, check_file],
+        directory / manifest.MANIFEST_NAME,
     )
     print(
         f"wrote {onnx_file}: onnx.checker passed; onnxruntime agrees with {estimator.LIBRARY} "
