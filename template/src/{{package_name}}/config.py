@@ -104,7 +104,9 @@ def _observed(value: object) -> str | None:
             None if value.strip().endswith(".csv") else "is not a .csv file (one count a row)"
         )
     counts = value if isinstance(value, list) else None
-    if not counts or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts):
+    if not counts or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts
+    ):
         return (
             f"is {_shown(value)}, neither a list of measured event counts (whole numbers >= 0, "
             "one a bin, e.g. [12, 7, 3]) nor the path of a CSV file of them under data/"

@@ -192,7 +192,13 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
             "modifiers": list(limits["model"]["modifiers"]),
             "expected": {key: float(value) for key, value in limits["expected"].items()},
             "observed": float(limits["observed"]),
-            "seed": limits["observed_data"]["seed"],
+            "seed": limits["observed_data"].get("seed"),
+            # The label limits.json gives pseudo-data (likelihood.PSEUDO_DATA; limits from
+            # before measured data could be given were all on pseudo-data); None where the
+            # observed limit is on the measured counts of `likelihood.observed`.
+            "pseudo_data": None
+            if limits["observed_data"].get("measured") is True
+            else str(limits["observed_data"].get("label", "background-only pseudo-data")),
             "method": str(limits["method"]),
             # The cut flow's selection (absent in limits written before it was applied).
             "selection": limits.get("selection"),
