@@ -62,7 +62,7 @@ FIGURES = {
     ),
     FEATURE_FIGURE: "Input feature distributions (the last bin holds the overflow)",
     IMPORTANCE_FIGURE: "Permutation importance: the drop of the ROC AUC when an input is shuffled",
-    EFFICIENCY_MAP_FIGURE: "Signal efficiency of the working point in bins of two truth quantities",
+    EFFICIENCY_MAP_FIGURE: "Signal efficiency of the selection in bins of two truth quantities",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 
