@@ -142,8 +142,9 @@ def export(root: Path) -> Path:
 
     Writes models/<name>/model.onnx, the reference inputs and expected outputs (validation/),
     the record of the check (validation/export_check.json), and records them in the model's
-    manifest with the native model and its training record (training.json); nothing is written unless onnx.checker accepts the export and it agrees with the
-    native model on every test event.
+    manifest with the native model and its training record (training.json); nothing is
+    written unless onnx.checker accepts the export and it agrees with the native model on every
+    test event.
 
     Args:
         root: the project folder.
