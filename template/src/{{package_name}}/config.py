@@ -689,7 +689,7 @@ class SurrogateSection:
     config/pipeline.yaml from before the section (`copier update` keeps yours) has none.
 
     Attributes:
-        max_relative_difference: the largest relative difference, |surrogate - classifier| /
+        max_relative_difference: the largest relative difference, abs(surrogate - classifier) /
             classifier, of the signal efficiency of the working point in the selection of
             `cutflow:` for which the closure passes, in (0, 1) (0.1: 10%; the rationale of the
             default is in models/surrogate.py, `CRITERION`).
