@@ -341,6 +341,12 @@ def check_release(
         # closure test, whose numbers the card states.
         closure = json.loads((project / "reports" / "surrogate_closure.json").read_text())
         assert all(0 <= s["ks_distance"] < 0.5 for s in closure["samples"].values()), closure
+        # ... on the test events that pass the cuts, passing its criterion; with validation
+        # material like the classifier's.
+        assert closure["passed"] is True and closure["selection"]["events"] < 5000, closure
+        assert (model_dir / "surrogate" / "validation" / "expected_outputs.csv").is_file()
+        # The observed limit is labelled pseudo-data (no likelihood.observed in the template).
+        assert limits["observed_data"]["measured"] is False, limits
         assert (model_dir / "surrogate" / "surrogate.onnx").is_file()
         assert {"surrogate.onnx", "surrogate_closure.json"} <= set(resources), resources
         assert "### Surrogate model" in card_text
@@ -351,6 +357,11 @@ def check_release(
         assert "hepdata_valid" not in summary and "likelihood_poi" not in summary
         assert not (project / "reports" / "limits.json").exists()
     assert (model_dir / "cpp" / "classifier.h").is_file() == (framework == "scikit-learn")
+    # Every released file is in the model's manifest, the native model and training.json
+    # included, and GNU sha256sum accepts it.
+    listed = (model_dir / "MANIFEST.sha256").read_text(encoding="utf-8")
+    assert "  training.json\n" in listed and "  model.onnx\n" in listed
+    run(["sha256sum", "-c", "--quiet", "MANIFEST.sha256"], cwd=model_dir)
     out = run(["make", "validate-model", f"PYTHON={python}"], cwd=project, env=env)
     assert "ok: onnxruntime reproduces the 100 reference outputs" in out
     if framework == "scikit-learn":

@@ -97,6 +97,23 @@ def _positive(value: object) -> str | None:
     return None
 
 
+def _observed(value: object) -> str | None:
+    """`likelihood.observed`: measured events per bin (whole numbers >= 0), or a CSV of them."""
+    if isinstance(value, str):
+        return _inside(value, ("data",)) or (
+            None if value.strip().endswith(".csv") else "is not a .csv file (one count a row)"
+        )
+    counts = value if isinstance(value, list) else None
+    if not counts or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts
+    ):
+        return (
+            f"is {_shown(value)}, neither a list of measured event counts (whole numbers >= 0, "
+            "one a bin, e.g. [12, 7, 3]) nor the path of a CSV file of them under data/"
+        )
+    return None
+
+
 def _cuts(value: object) -> str | None:
     """`cutflow.cuts`: a list of cuts, each {name, feature, min and/or max}.
 
@@ -409,6 +426,16 @@ SCHEMA: dict[str, Key | Section] = {
             "background_yield": Key(_positive, "background_yield: 1000"),
             "background_uncertainty": Key(_fraction, "background_uncertainty: 0.1"),
             "confidence_level": Key(_fraction, "confidence_level: 0.95"),
+            "observed": Key(_observed, "observed: data/external/observed.csv", required=False),
+        },
+        required=False,
+    ),
+    # The closure criterion of `make surrogate` (HEP, models/surrogate.py).
+    "surrogate": Section(
+        {
+            "max_relative_difference": Key(
+                _fraction, "max_relative_difference: 0.1", required=False
+            ),
         },
         required=False,
     ),
@@ -655,6 +682,23 @@ class EfficiencyMapSection:
 
 
 @dataclass(frozen=True)
+class SurrogateSection:
+    """`surrogate:` (HEP with a model): the closure criterion of `make surrogate`.
+
+    Every key has a default, used where the file leaves it (or the section) out: a
+    config/pipeline.yaml from before the section (`copier update` keeps yours) has none.
+
+    Attributes:
+        max_relative_difference: the largest relative difference, abs(surrogate - classifier) /
+            classifier, of the signal efficiency of the working point in the selection of
+            `cutflow:` for which the closure passes, in (0, 1) (0.1: 10%; the rationale of the
+            default is in models/surrogate.py, `CRITERION`).
+    """
+
+    max_relative_difference: float = 0.1
+
+
+@dataclass(frozen=True)
 class LikelihoodSection:
     """`likelihood:` (HEP with a model): the HistFactory model of `make likelihood`.
 
@@ -667,6 +711,9 @@ class LikelihoodSection:
         background_uncertainty: the relative uncertainty of the background normalisation,
             in (0, 1) (0.1: 10%), a HistFactory normsys.
         confidence_level: of the upper limit on the signal strength, in (0, 1) (0.95).
+        observed: the measured events per bin of the score (a list), or the path of a CSV file
+            of them (resolved against the project folder); None (the default): no measured
+            data, the observed limit is on background-only pseudo-data.
     """
 
     bins: int
@@ -674,6 +721,7 @@ class LikelihoodSection:
     background_yield: float
     background_uncertainty: float
     confidence_level: float
+    observed: tuple[int, ...] | Path | None = None
 
 
 @dataclass(frozen=True)
@@ -713,6 +761,7 @@ class Config:
         likelihood: the `likelihood:` section, None where the file has none.
         cutflow: the `cutflow:` section, None where the file has none.
         efficiency_map: the `efficiency_map:` section, its defaults where the file has none.
+        surrogate: the `surrogate:` section, its defaults where the file has none.
     """
 
     root: Path
@@ -727,6 +776,7 @@ class Config:
     likelihood: LikelihoodSection | None = None
     cutflow: CutflowSection | None = None
     efficiency_map: EfficiencyMapSection = EfficiencyMapSection()
+    surrogate: SurrogateSection = SurrogateSection()
 
     def model_section(self) -> ModelSection:
         """The `model:` section, for a step that needs the model.
@@ -887,6 +937,7 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
             background_yield=float(likelihood["background_yield"]),
             background_uncertainty=float(likelihood["background_uncertainty"]),
             confidence_level=float(likelihood["confidence_level"]),
+            observed=_observed_counts(root, likelihood.get("observed")),
         ),
         cutflow=None
         if cutflow is None
@@ -908,7 +959,23 @@ def _sections(root: Path, data: dict[str, Any]) -> Config:
             y=str(efficiency_map.get("y", defaults.y)),
             y_edges=tuple(float(v) for v in efficiency_map.get("y_edges", defaults.y_edges)),
         ),
+        surrogate=SurrogateSection(
+            max_relative_difference=float(
+                (data.get("surrogate") or {}).get(
+                    "max_relative_difference", SurrogateSection.max_relative_difference
+                )
+            )
+        ),
     )
+
+
+def _observed_counts(root: Path, value: object) -> tuple[int, ...] | Path | None:
+    """`likelihood.observed` as `LikelihoodSection.observed` holds it (the schema checked it)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return root / value.strip()
+    return tuple(int(v) for v in value)  # type: ignore[attr-defined]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

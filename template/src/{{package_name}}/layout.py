@@ -186,18 +186,25 @@ class Layout:
         """The reference inputs and expected outputs of the release."""
         return self.model_dir / VALIDATION_DIR
 
-    def release(self) -> list[Path]:
+    def release(self, model_file: str) -> list[Path]:
         """The files `make export` releases; each must be listed in the model's manifest.
 
+        Args:
+            model_file: the file name of the native model (`estimator.MODEL_FILE`, e.g.
+                "model.joblib"), released with its training record.
+
         Returns:
-            The ONNX model and the three validation files, then the C++ program's files when
-            the release has a cpp/ folder.
+            The ONNX model, the native model and its training record (training.json) and the
+            three validation files, then the C++ program's files when the release has a cpp/
+            folder.
 
         Raises:
             ConfigError: config/pipeline.yaml has no `model:` section.
         """
         files = [
             self.model_dir / ONNX_FILE,
+            self.model_dir / model_file,
+            self.model_dir / TRAINING_RECORD,
             self.validation_dir / REFERENCE_INPUTS,
             self.validation_dir / EXPECTED_OUTPUTS,
             self.validation_dir / EXPORT_CHECK,

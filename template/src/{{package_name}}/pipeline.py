@@ -53,7 +53,9 @@ from .layout import (
     ROC_FIGURE,
     SCORE_FIGURE,
     STAMP_DIR,
+    SURROGATE_DIR,
     TRAINING_RECORD,
+    VALIDATION_DIR,
     Layout,
 )
 from .step import EXPECTED, run_locked
@@ -285,7 +287,19 @@ def _surrogate_outputs(layout: Layout) -> list[Path]:
         skipped = "skipped" in json.loads(layout.surrogate_closure.read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError):
         skipped = False
-    return [layout.surrogate_closure, *([] if skipped else [layout.surrogate_model])]
+    validation = layout.model_dir / SURROGATE_DIR / VALIDATION_DIR
+    released = [
+        layout.surrogate_model,
+        *(validation / f for f in (REFERENCE_INPUTS, EXPECTED_OUTPUTS)),
+    ]
+    return [layout.surrogate_closure, *([] if skipped else released)]
+
+
+def _observed_file(layout: Layout) -> list[Path]:
+    """The CSV file of measured counts `likelihood.observed` names, if it names one."""
+    likelihood = layout.config.likelihood
+    observed = likelihood.observed if likelihood is not None else None
+    return [observed] if isinstance(observed, Path) else []
 
 
 def _likelihood_steps() -> list[Step]:
@@ -313,7 +327,7 @@ def _likelihood_steps() -> list[Step]:
             "surrogate",
             (("models.surrogate", "make_surrogate"),),
             after=("features", "train", "predict"),
-            sections=("seed", "cutflow", "model"),
+            sections=("seed", "cutflow", "model", "surrogate"),
             reads=lambda layout: [
                 *_processed(layout, layout.train_table, layout.test_table),
                 *_model_outputs(layout),
@@ -327,7 +341,11 @@ def _likelihood_steps() -> list[Step]:
             after=("features", "predict"),
             # The cut flow's cuts select the events of the histograms.
             sections=("seed", "features", "reports", "likelihood", "cutflow"),
-            reads=lambda layout: [*_processed(layout, layout.test_table), layout.predictions],
+            reads=lambda layout: [
+                *_processed(layout, layout.test_table),
+                layout.predictions,
+                *_observed_file(layout),
+            ],
             outputs=_likelihood_outputs,
         ),
     ]

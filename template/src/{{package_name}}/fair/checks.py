@@ -704,6 +704,7 @@ def check_metadata(root: Path) -> Report:
     _check_blocks(root, cff, report)
     _check_licence_file(root, cff, report)
     _check_toy_descriptions(root, cff, report)
+    _check_experiment(root, cff, report)
     return report
 
 
@@ -764,6 +765,45 @@ def _check_toy_descriptions(root: Path, cff: dict[str, Any], report: Report) -> 
             f"data from {source}",
             "describe the real data set's limits and biases there, then `make model-card`",
         )
+
+
+def _same_experiment(experiment: str, keyword: str) -> bool:
+    """Whether a keyword names the experiment: equal, or the name and more ("CMS Collaboration").
+
+    Case and runs of spaces do not matter.
+    """
+    first, second = (" ".join(text.split()).casefold() for text in (experiment, keyword))
+    return bool(first) and (
+        first == second or second.startswith(first + " ") or first.startswith(second + " ")
+    )
+
+
+def _check_experiment(root: Path, cff: dict[str, Any], report: Report) -> None:
+    """Warn where the experiment of the figures is not among the keywords of CITATION.cff.
+
+    The experiment has two places: `figures.experiment` of config/pipeline.yaml labels every
+    figure (visualization/style.py) and gives the HEPData keywords; the keywords of
+    CITATION.cff (which codemeta.json, .zenodo.json and the README follow) name it for the
+    archives. Copier writes both from one answer; an edit of one leaves the other behind: one
+    warning naming both files. Nothing is checked without an experiment (not HEP, or
+    phenomenology with `experiment: ""`).
+    """
+    figures = _settings(root, PIPELINE_CONFIG).get("figures")
+    experiment = figures.get("experiment") if isinstance(figures, dict) else None
+    if not isinstance(experiment, str) or not experiment.strip():
+        return
+    keywords = [str(keyword) for keyword in _listed(cff, "keywords")]
+    if any(_same_experiment(experiment, keyword) for keyword in keywords):
+        return
+    report.warning(
+        PIPELINE_CONFIG,
+        "figures.experiment",
+        f"{experiment!r} labels the figures and the HEPData record, but the keywords of "
+        f"{CITATION} ({', '.join(keywords) or 'none'}) do not name it: the two disagree on the "
+        "experiment",
+        f"make them agree: correct figures.experiment in {PIPELINE_CONFIG}, or name the "
+        f"experiment under keywords in {CITATION} (and in README.md), then `make metadata`",
+    )
 
 
 #: The file that holds the code's licence text (GitHub, PyPI and Zenodo show it).

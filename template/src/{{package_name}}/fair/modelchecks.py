@@ -21,6 +21,7 @@ from .licences import licence_path
 from .scoring import (
     HEPDATA_ARCHIVE,
     SURROGATE_RELEASE,
+    SURROGATE_VALIDATION,
     TRAINER,
     VALIDATION_FILES,
     Context,
@@ -374,11 +375,14 @@ def model_surrogate(context: Context, model: ModelContext) -> Outcome:
 
     Returns:
         Pass when reports/surrogate_closure.json gives the Kolmogorov-Smirnov distance and the
-        working point's efficiency of classifier and surrogate for signal and background, the
-        surrogate is in the model folder as its manifest lists it, and the card shows it; warn
-        when it is not written yet, when the tables have no truth columns (it says how to add
-        them), or when the card lacks it; fail when it is not a closure test, or when the
-        surrogate is missing or changed.
+        working point's efficiency of classifier and surrogate for signal and background and
+        its closure criterion passed, the surrogate and its validation material are in the
+        model folder as its manifest lists them, and the card shows it; warn when it is not
+        written yet, when the tables have no truth columns (it says how to add them), or when
+        the card lacks it; fail when it is not a closure test (an empty closure included: no
+        signal event in the selection), when it has no pass/fail criterion (written before
+        it had one) or failed it, or when the surrogate or its validation material is missing
+        or changed.
     """
     path, content, missing = _result(context, "surrogate", "surrogate")
     if missing:
@@ -386,6 +390,13 @@ def model_surrogate(context: Context, model: ModelContext) -> Outcome:
     skipped = _skipped(path, content, "surrogate")
     if skipped:
         return skipped
+    if isinstance(content, dict) and content.get("passed") is False:
+        return failed(
+            f"{path}: closure FAILED: {content.get('reason', 'criterion not met')}",
+            "improve the surrogate (models/surrogate.py), or set surrogate."
+            "max_relative_difference in config/pipeline.yaml if the difference is acceptable; "
+            "then run `make surrogate`",
+        )
     samples = content.get("samples") if isinstance(content, dict) else None
     numbers = []
     for name in ("signal", "background"):
@@ -401,14 +412,20 @@ def model_surrogate(context: Context, model: ModelContext) -> Outcome:
             f"{path}: not a closure test (KS distance and efficiencies in [0, 1] per sample)",
             "run `make surrogate` again",
         )
-    written = released(model, SURROGATE_RELEASE)
-    if written.status != "pass":  # missing, or changed since its manifest entry
-        return replace(written, fix="run `make surrogate`")
+    criterion = content.get("criterion")
+    if not isinstance(content.get("passed"), bool) or not isinstance(criterion, dict):
+        return failed(f"{path}: the closure has no pass/fail criterion", "run `make surrogate`")
+    for relative in (SURROGATE_RELEASE, *SURROGATE_VALIDATION):
+        written = released(model, relative)
+        if written.status != "pass":  # missing, or changed since its manifest entry
+            return replace(written, fix="run `make surrogate`")
     if "### Surrogate model" not in (model.card.text if model.card else ""):
         return warned(f"{model.card_name}: no surrogate yet", "run `make model-card`")
     return passed(
-        f"{path}: KS distance {numbers[0]:.3f} (signal), {numbers[3]:.3f} (background); "
-        f"in {model.card_name}"
+        f"{path}: closure passed (signal efficiency within "
+        f"{criterion.get('relative_difference', 0):.1%} <= "
+        f"{criterion.get('max_relative_difference', 0):.0%}); KS distance {numbers[0]:.3f} "
+        f"(signal), {numbers[3]:.3f} (background); in {model.card_name}"
     )
 
 

@@ -37,6 +37,7 @@ from .scoring import (
     RELEASE_FILES,
     RESULTS,
     SURROGATE_RELEASE,
+    SURROGATE_VALIDATION,
     Check,
     Context,
     ModelContext,
@@ -99,7 +100,7 @@ def _model_context(root: Path, report: Report, config: dict[str, Any]) -> ModelC
         # The released files, and the card, which its manifest records too.
         release={
             f: _released(directory, f, manifest)
-            for f in (*RELEASE_FILES, MODEL_CARD, SURROGATE_RELEASE)
+            for f in (*RELEASE_FILES, MODEL_CARD, SURROGATE_RELEASE, *SURROGATE_VALIDATION)
         },
         has_manifest=bool(manifest),
     )

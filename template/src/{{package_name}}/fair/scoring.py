@@ -63,6 +63,8 @@ VALIDATION_FILES = (f"{VALIDATION_DIR}/{REFERENCE_INPUTS}", f"{VALIDATION_DIR}/{
 RELEASE_FILES = (ONNX_FILE, *VALIDATION_FILES)
 #: The surrogate network of `make surrogate` (HEP), relative to models/<name>/.
 SURROGATE_RELEASE = f"{SURROGATE_DIR}/{SURROGATE_FILE}"
+#: Its validation material (reference inputs, expected outputs), relative to models/<name>/.
+SURROGATE_VALIDATION = tuple(f"{SURROGATE_DIR}/{name}" for name in VALIDATION_FILES)
 #: The C++ header of the trees (`make export`), relative to models/<name>/.
 CPP_HEADER = f"{CPP_DIR}/{CPP_FILES[0]}"
 

@@ -22,9 +22,10 @@ import onnxruntime
 from .. import project
 from ..config import load_config
 from ..data import manifest
+from ..data.schema import Feature
 from ..data.table import read_inputs
 from ..files import write_bytes, write_text
-from ..layout import EXPORT_CHECK, FEATURES_FIX, MODEL_CARD, Layout
+from ..layout import EXPORT_CHECK, FEATURES_FIX, MODEL_CARD, TRAINING_RECORD, Layout
 from ..step import run_step
 from . import agreement, estimator, onnx_io, reference
 from .inputs import describe_inputs
@@ -60,10 +61,56 @@ def compare(native: np.ndarray, exported: np.ndarray) -> float:
     return difference
 
 
+def onnx_metadata(
+    name: str,
+    inputs: Sequence[Feature],
+    input_steps: Sequence[str],
+    output: str,
+    preprocessing: str,
+    library: str,
+    hyperparameters: dict[str, Any],
+    record: dict[str, Any],
+) -> dict[str, Any]:
+    """The metadata an exported ONNX file carries (its `metadata_props`, see onnx_io.finalise).
+
+    The one layout of the metadata of every released ONNX file: the classifier's (`make
+    export`) and the surrogate's (`make surrogate`).
+
+    Args:
+        name: the model's name, e.g. `model.name` of config/pipeline.yaml.
+        inputs: one description (name, unit, meaning) per input column, in order.
+        input_steps: what the model does to each input first, one per input.
+        output: its output, e.g. "signal_probability: probability that ..., in [0, 1]".
+        preprocessing: the preprocessing a user must apply before the model, one phrase.
+        library: the training library and its version.
+        hyperparameters: the settings it was trained with.
+        record: the classifier's training record (training.json): its seed and provenance
+            (time, versions, git commit, configuration, sha256 of the data).
+
+    Returns:
+        Name, inputs (name, unit, description, preprocessing), output, preprocessing, library,
+        hyperparameters, seed, provenance and the card's file name.
+    """
+    return {
+        "model_name": name,
+        "inputs": [
+            {"name": i.name, "unit": i.unit, "description": i.description, "preprocessing": step}
+            for i, step in zip(inputs, input_steps, strict=True)
+        ],
+        "output": output,
+        "preprocessing": preprocessing,
+        "library": library,
+        "hyperparameters": hyperparameters,
+        "seed": record["seed"],
+        "provenance": record["provenance"],
+        "model_card": MODEL_CARD,
+    }
+
+
 def _metadata(
     root: Path, name: str, model: Any, record: dict[str, Any], names: list[str]
 ) -> dict[str, Any]:
-    """The metadata the ONNX file carries (its `metadata_props`, see onnx_io.finalise).
+    """The classifier's ONNX metadata (`onnx_metadata`).
 
     Args:
         root: the project folder (for config/model_card.yaml's input descriptions).
@@ -73,27 +120,21 @@ def _metadata(
         names: the input columns, in order.
 
     Returns:
-        Name, inputs (name, unit, description, preprocessing), output, library, hyperparameters,
-        seed, provenance and the card's file name.
+        The metadata, see `onnx_metadata`.
 
     Raises:
         ConfigError: an input is described nowhere, or config/model_card.yaml is wrong.
     """
-    inputs = describe_inputs(root, names)
-    return {
-        "model_name": name,
-        "inputs": [
-            {"name": i.name, "unit": i.unit, "description": i.description, "preprocessing": step}
-            for i, step in zip(inputs, estimator.input_preprocessing(model), strict=True)
-        ],
-        "output": f"{onnx_io.OUTPUT_NAME}: probability that the event is signal, in [0, 1]",
-        "preprocessing": estimator.preprocessing(model),
-        "library": f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
-        "hyperparameters": record["hyperparameters"],
-        "seed": record["seed"],
-        "provenance": record["provenance"],
-        "model_card": MODEL_CARD,
-    }
+    return onnx_metadata(
+        name,
+        describe_inputs(root, names),
+        estimator.input_preprocessing(model),
+        f"{onnx_io.OUTPUT_NAME}: probability that the event is signal, in [0, 1]",
+        estimator.preprocessing(model),
+        f"{estimator.LIBRARY} {estimator.LIBRARY_VERSION}",
+        record["hyperparameters"],
+        record,
+    )
 
 
 def export(root: Path) -> Path:
@@ -101,8 +142,9 @@ def export(root: Path) -> Path:
 
     Writes models/<name>/model.onnx, the reference inputs and expected outputs (validation/),
     the record of the check (validation/export_check.json), and records them in the model's
-    manifest; nothing is written unless onnx.checker accepts the export and it agrees with the
-    native model on every test event.
+    manifest with the native model and its training record (training.json); nothing is
+    written unless onnx.checker accepts the export and it agrees with the native model on every
+    test event.
 
     Args:
         root: the project folder.
@@ -158,8 +200,11 @@ def export(root: Path) -> Path:
         )
         + "\n",
     )
+    # Every released file with its sha256: the native model and its training record too.
+    native_files = [directory / estimator.MODEL_FILE, directory / TRAINING_RECORD]
     manifest.record_many(
-        [onnx_file, *reference_files, check_file], directory / manifest.MANIFEST_NAME
+        [onnx_file, *native_files, *reference_files, check_file],
+        directory / manifest.MANIFEST_NAME,
     )
     print(
         f"wrote {onnx_file}: onnx.checker passed; onnxruntime agrees with {estimator.LIBRARY} "

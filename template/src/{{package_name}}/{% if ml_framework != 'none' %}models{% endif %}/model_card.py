@@ -62,7 +62,7 @@ FIGURES = {
     ),
     FEATURE_FIGURE: "Input feature distributions (the last bin holds the overflow)",
     IMPORTANCE_FIGURE: "Permutation importance: the drop of the ROC AUC when an input is shuffled",
-    EFFICIENCY_MAP_FIGURE: "Signal efficiency of the working point in bins of two truth quantities",
+    EFFICIENCY_MAP_FIGURE: "Signal efficiency of the selection in bins of two truth quantities",
 }
 METRIC_NAMES = {"roc_auc": "ROC AUC", "accuracy": "Accuracy (threshold 0.5)"}
 
@@ -192,7 +192,13 @@ def likelihood_context(layout: Layout) -> dict[str, Any] | None:
             "modifiers": list(limits["model"]["modifiers"]),
             "expected": {key: float(value) for key, value in limits["expected"].items()},
             "observed": float(limits["observed"]),
-            "seed": limits["observed_data"]["seed"],
+            "seed": limits["observed_data"].get("seed"),
+            # The label limits.json gives pseudo-data (likelihood.PSEUDO_DATA; limits from
+            # before measured data could be given were all on pseudo-data); None where the
+            # observed limit is on the measured counts of `likelihood.observed`.
+            "pseudo_data": None
+            if limits["observed_data"].get("measured") is True
+            else str(limits["observed_data"].get("label", "background-only pseudo-data")),
             "method": str(limits["method"]),
             # The cut flow's selection (absent in limits written before it was applied).
             "selection": limits.get("selection"),
@@ -258,10 +264,11 @@ def surrogate_context(layout: Layout) -> dict[str, Any] | None:
     def shape(record: dict[str, Any]) -> dict[str, Any]:
         samples = record["samples"]
         for sample in ("signal", "background"):
-            float(samples[sample]["ks_distance"])
-            float(samples[sample]["efficiency"]["surrogate"])
+            float(samples[sample]["efficiency"]["surrogate"])  # KS distance: None when empty
         relative = layout.surrogate_model.relative_to(layout.model_dir).as_posix()
-        return {**record, "file": relative}
+        # A closure written before its selection and criterion has neither.
+        optional = {key: record.get(key) for key in ("selection", "criterion", "passed", "reason")}
+        return {**record, **optional, "file": relative}
 
     return _step_result(layout.surrogate_closure, "surrogate", shape)
 

@@ -20,7 +20,7 @@ from ..config import load_config
 from ..data import manifest
 from ..layout import CARD_EDITED_FIX, CPP_BUILD_DIR, CPP_DIR, MODEL_CARD, Layout
 from ..step import run_step
-from . import agreement, onnx_io, reference
+from . import agreement, estimator, onnx_io, reference
 
 #: What a release whose manifest lacks or does not match a file asks for.
 RELEASE_FIX = "run `make export` (and `make model-card`) to write the release again"
@@ -131,7 +131,9 @@ def validate(root: Path) -> list[str]:
             f"{card} was edited by hand since `make model-card` wrote it, so the release no "
             f"longer matches {manifest.MANIFEST_NAME}. Fix: {CARD_EDITED_FIX}"
         )
-    released = manifest.verify_release(manifest_file, layout.release(), fix=RELEASE_FIX)
+    released = manifest.verify_release(
+        manifest_file, layout.release(estimator.MODEL_FILE), fix=RELEASE_FIX
+    )
     passed = [f"{len(released)} released files match {manifest.MANIFEST_NAME}"]
     x, names, expected = reference.load(directory)
     model = onnx_io.load(onnx_file)
