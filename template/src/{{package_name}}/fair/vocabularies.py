@@ -75,7 +75,7 @@ def vocabulary_problems(crate: Mapping[str, Any]) -> list[str]:
     """What is missing or malformed in the shared vocabularies of a release's RO-Crate.
 
     Args:
-        crate: the parsed ro-crate-metadata.json of a release (build/release/*/data/).
+        crate: the parsed ro-crate-metadata.json of a release (in the data/ folder of its bag).
 
     Returns:
         One line per problem, each naming the entity and property ("<@id> <property>: ..."):
