@@ -133,7 +133,7 @@ MODEL_PACKAGE = {
     "models/card_config.py",
     "models/model_card_template.md",
     "models/app.py",
-    "models/app_page.html",
+    "models/app_page_template.html",
 }
 
 
@@ -174,7 +174,7 @@ def expected_files(answers: dict[str, Any], package: str = "my_fair_analysis") -
 
 
 #: Jinja templates of the generated project itself (rendered by it at run time, not by Copier).
-RUNTIME_TEMPLATES = {"model_card_template.md", "app_page.html"}
+RUNTIME_TEMPLATES = {"model_card_template.md", "app_page_template.html"}
 
 
 def assert_rendered_cleanly(root: Path) -> None:

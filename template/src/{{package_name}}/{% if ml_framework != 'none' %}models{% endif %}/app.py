@@ -35,7 +35,7 @@ from . import onnx_io, reference
 DEFAULT_PORT = 8000
 DEFAULT_HOST = "127.0.0.1"
 #: The page's template, a Jinja file beside this module (rendered by Flask, not by Copier).
-PAGE = "app_page.html"
+PAGE = "app_page_template.html"
 #: The import names of the `app` dependency group (pyproject.toml) the page needs.
 APP_MODULES = frozenset({"flask", "waitress", "markdown_it", "werkzeug", "mdurl"})
 #: The largest magnitude a float32 input holds; beyond it the model would see infinity.
