@@ -50,8 +50,12 @@ PLATFORMS = {
     ),
 }
 #: Pins that may come as a source distribution (pure Python, published without a wheel), with the
-#: reason; every other pin must have a wheel for the target. None needs one today.
-SDIST_ALLOWED: dict[str, str] = {}
+#: reason; every other pin must have a wheel for the target.
+SDIST_ALLOWED: dict[str, str] = {
+    "bagit": "1.9.0 (the Library of Congress's BagIt library) is on PyPI as a source distribution"
+    " alone, and 1.8.1, the last with a wheel, imports pkg_resources, which the setuptools that"
+    " PyTorch projects pin (84) no longer has, nor do uv's environments: one module, pure Python",
+}
 #: Pages other than the index that requirements.txt may name (`--find-links`), with what they
 #: serve: PyTorch's CPU builds (torch==X+cpu). From a machine that cannot reach one (this
 #: sandbox reaches PyPI alone) its pins are reported as unverified: an expected failure, not a
