@@ -47,7 +47,17 @@ def main(bag_dir: Path) -> dict[str, object]:
         if isinstance(entity["encodingFormat"], list) and isinstance(f, dict)
     ]
     context = Path(rocrate.__file__).parent / "data" / "ro-crate.jsonld"
+    # Each data table's columns (schema.org variableMeasured): name -> unit ("" for none).
+    columns = {
+        name: {
+            graph[ref["@id"]]["name"]: graph[ref["@id"]].get("unitText", "")
+            for ref in entity["variableMeasured"]
+        }
+        for name, entity in graph.items()
+        if "variableMeasured" in entity
+    }
     return {
+        "columns": columns,
         "files": sorted(files),
         "problems": problems,
         "context": crate["@context"],

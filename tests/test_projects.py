@@ -260,6 +260,20 @@ def check_release_package(
     files = set(summary["files"])
     assert {"config/pipeline.yaml", "code/CITATION.cff", "code/requirements.txt"} <= files
     assert "dataset/processed/train.csv" in files  # CC-BY-4.0: the data go in
+    # The tables' columns with their units (schema.org variableMeasured), the raw table too.
+    columns = summary["columns"]
+    raw = {"hep": "events.csv", "life-science": "samples.parquet"}.get(domain, "records.csv")
+    assert {
+        "dataset/processed/train.csv",
+        "dataset/processed/test.csv",
+        f"dataset/raw/{raw}",
+    } <= set(columns)
+    train = columns["dataset/processed/train.csv"]
+    if domain == "hep":
+        assert train["m_jj"] == "GeV" and train["truth_m_jj"] == "GeV" and train["eta_lead"] == ""
+    else:
+        assert train["marker_a"] == "ng/mL" and train["age"] == "years"
+    assert len(train) == len(columns["dataset/processed/test.csv"]) >= 4
     assert ("models/classifier/model.onnx" in files) == (framework != "none")
     assert ("models/classifier/MODEL_CARD.md" in files) == (framework != "none")
     hepdata = "hepdata-files/submission.tar.gz"  # no "data/" in the crate (release.crate_path)

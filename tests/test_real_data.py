@@ -114,6 +114,17 @@ def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str
     assert "ok: onnxruntime reproduces the" in out
     importance = json.loads((project / "reports" / "feature_importance.json").read_text())
     assert len(importance["features"]) == 30
+    # The release package (a BagIt bag holding the RO-Crate) describes the user's table, raw
+    # and processed, column by column with the user's units.
+    run(["make", "release", f"PYTHON={python}"], cwd=project, env=env)
+    checker = Path(__file__).with_name("package_checks.py")
+    (bag,) = (project / "build" / "release").iterdir()
+    summary = json.loads(run([str(python), str(checker), str(bag)], project, env, stdout_only=True))
+    assert summary["problems"] == []
+    for name in ("dataset/raw/wdbc.csv", "dataset/processed/train.csv"):
+        columns = summary["columns"][name]
+        assert len(columns) == 30 and columns["worst area"] == "px^2", name
+        assert columns["mean radius"] == "px" and columns["mean texture"] == "", name
     # The raw table is kept as downloaded, and checked again by its manifest.
     run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=raw.parent)
     assert raw.read_bytes() == table.read_bytes()

@@ -3,7 +3,8 @@
 The package is a BagIt bag (RFC 8493, written and checked by the `bagit` library) whose payload
 is an RO-Crate 1.1 (written by the `rocrate` library, ro-crate-py): the RO-Crate BagIt
 convention of https://www.researchobject.org/ro-crate/specification/1.1/appendix/implementation-notes.html.
-The crate describes every file it holds (size, media type and EDAM format, sha256, licence) and
+The crate describes every file it holds (size, media type and EDAM format, sha256, licence; the
+columns of each data table with their units and meanings, as schema.org `variableMeasured`) and
 the run of `make all` that made them, as a Process Run Crate
 (https://w3id.org/ro/wfrun/process/0.5): the project's code and version as the instrument, the
 raw data and the settings of config/pipeline.yaml as its object, the outputs as its result, the
@@ -22,12 +23,14 @@ interrupted release leaves the previous one as it was; the project's own files a
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import mimetypes
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import bagit
 from rocrate.model.contextentity import ContextEntity
@@ -36,8 +39,10 @@ from rocrate.model.softwareapplication import SoftwareApplication
 from rocrate.rocrate import ROCrate
 
 from . import project
-from .config import CONFIG_FILE, ConfigError, load_config
-from .data import manifest, partitions
+from .config import CONFIG_FILE, Config, ConfigError, load_config
+from .data import manifest, partitions, table
+from .data.interface import GeneratorError, generator, truth_of
+from .data.schema import LABEL, Feature, is_truth
 from .fair.sources import read_citation
 from .fair.vocabularies import EDAM, EDAM_FORMATS, EDAM_OPERATION, EDAM_TOPIC
 from .files import atomic_path
@@ -183,11 +188,64 @@ def parameters(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, st
     return pairs
 
 
+def described_columns(root: Path, config: Config, layout: Layout) -> dict[str, Feature]:
+    """The descriptions (unit, meaning) of the columns the project's tables may hold.
+
+    The model's inputs as its card describes them (`models.inputs.describe_inputs`: the
+    `inputs:` of config/model_card.yaml over the data's own descriptions), then the toy data
+    set's FEATURES and TRUTH (data/synthetic.py) and the ROOT ntuples' branches (while
+    `data.ntuples` is set) for the columns the model does not take.
+
+    Args:
+        root: the project folder, after `make all`.
+        config: its checked configuration.
+        layout: its outputs.
+
+    Returns:
+        column name -> `Feature`; a column of the user's own data that nothing describes is
+        absent (a project without a model has no `inputs:` to describe it).
+
+    Raises:
+        ConfigError: config/model_card.yaml is wrong or leaves a model input undescribed (as
+            `make model-card`, which `make all` ran, would have said).
+        TableError: the processed training table is not a readable table.
+    """
+    toy = generator()
+    known = {
+        f.name: f for f in (*toy.FEATURES, *truth_of(toy), *partitions.ntuple_features(config))
+    }
+    if layout.has_model and layout.train_table.is_file():
+        names = [n for n in table.columns(layout.train_table) if n != LABEL and not is_truth(n)]
+        inputs = importlib.import_module(f"{__package__}.models.inputs")
+        known.update({feature.name: feature for feature in inputs.describe_inputs(root, names)})
+    return known
+
+
+def variable(feature: Feature) -> dict[str, str]:
+    """One column as a schema.org PropertyValue (the `variableMeasured` of a data set).
+
+    Args:
+        feature: the column's name, unit ("" for a dimensionless number) and meaning.
+
+    Returns:
+        The entity's properties: "@type", name, description, and unitText where it has a unit.
+    """
+    properties = {
+        "@type": "PropertyValue",
+        "name": feature.name,
+        "description": feature.description,
+    }
+    if feature.unit:
+        properties["unitText"] = feature.unit
+    return properties
+
+
 class _Crate:
     """The crate being built, with the folder its files are copied from."""
 
     def __init__(self, root: Path, licence: str, data_licence: str) -> None:
         self.root = root
+        self.columns: dict[str, Feature] = {}
         self.crate = ROCrate()
         # sha256 is no term of the RO-Crate 1.1 context: the schema.org property that later
         # RO-Crate contexts map it to, as a term of the crate's own.
@@ -215,10 +273,36 @@ class _Crate:
             self.results.append(entity)
         return entity
 
-    def add_tree(self, folder: Path, data: bool) -> None:
-        """Add every file below `folder` (a project folder) at the same path in the crate."""
+    def describe_columns(self, entity: Any, path: Path) -> None:
+        """Give a table's entity its described columns as `variableMeasured` (schema.org).
+
+        Args:
+            entity: the crate's entity of the file (or of its reference by sha256).
+            path: the file: a CSV or Parquet table gets its columns that `self.columns`
+                describes, each a PropertyValue with its unit; any other file nothing.
+        """
+        if path.suffix.lower() not in (".csv", ".parquet") or not self.columns:
+            return
+        measured = []
+        for name in table.columns(path):
+            if name in self.columns:
+                identifier = f"#column-{quote(name, safe='')}"
+                found = self.crate.get(identifier) or self.crate.add(
+                    ContextEntity(self.crate, identifier, properties=variable(self.columns[name]))
+                )
+                measured.append(found)
+        if measured:
+            entity["variableMeasured"] = measured
+
+    def add_tree(self, folder: Path, data: bool, tables: bool = False) -> None:
+        """Add every file below `folder` (a project folder) at the same path in the crate.
+
+        With `tables`, its data tables are described column by column (`describe_columns`).
+        """
         for path in _files(folder):
-            self.add(path, crate_path(path.relative_to(self.root).as_posix()), data)
+            entity = self.add(path, crate_path(path.relative_to(self.root).as_posix()), data)
+            if tables:
+                self.describe_columns(entity, path)
 
 
 def build_crate(root: Path) -> ROCrate:
@@ -234,7 +318,10 @@ def build_crate(root: Path) -> ROCrate:
     Raises:
         ReleaseError: CITATION.cff is missing or unreadable, or a raw file has no manifest
             entry, or the model release is missing (`make all` has not run).
-        ConfigError: config/pipeline.yaml is wrong.
+        ConfigError: config/pipeline.yaml is wrong, or config/model_card.yaml leaves a model
+            input undescribed.
+        GeneratorError: data/synthetic.py (whose FEATURES describe the toy columns) is broken.
+        TableError: a data table is not the readable table its name says.
     """
     config = load_config(root)
     layout = Layout(config)
@@ -251,6 +338,7 @@ def build_crate(root: Path) -> ROCrate:
     data_licence = citation.data_license or citation.license
     share = data_licence in REDISTRIBUTABLE
     crate = _Crate(root, citation.license, data_licence)
+    crate.columns = described_columns(root, config, layout)
     rc = crate.crate
     version = package_version(root)
     commit = git_commit(root)
@@ -329,24 +417,26 @@ def build_crate(root: Path) -> ROCrate:
         inside = path.resolve().is_relative_to(root.resolve())
         relative = path.resolve().relative_to(root.resolve()).as_posix() if inside else path.name
         if share and inside:
-            inputs.append(crate.add(path, crate_path(relative), data=True, result=False))
+            entity = crate.add(path, crate_path(relative), data=True, result=False)
+            crate.describe_columns(entity, path)
+            inputs.append(entity)
         else:
-            inputs.append(
-                rc.add(
-                    ContextEntity(
-                        rc,
-                        f"#raw-{relative}",
-                        properties={
-                            "@type": "CreativeWork",
-                            "name": relative,
-                            "sha256": digest,
-                            "contentSize": str(path.stat().st_size),
-                            "encodingFormat": encoding_format(path),
-                            "license": crate.data_licence,
-                        },
-                    )
+            reference = rc.add(
+                ContextEntity(
+                    rc,
+                    f"#raw-{relative}",
+                    properties={
+                        "@type": "CreativeWork",
+                        "name": relative,
+                        "sha256": digest,
+                        "contentSize": str(path.stat().st_size),
+                        "encodingFormat": encoding_format(path),
+                        "license": crate.data_licence,
+                    },
                 )
             )
+            crate.describe_columns(reference, path)
+            inputs.append(reference)
     for pair in parameters(config.raw):
         inputs.append(
             rc.add(
@@ -360,7 +450,7 @@ def build_crate(root: Path) -> ROCrate:
 
     # The outputs of `make all`.
     if share:
-        crate.add_tree(layout.processed_dir, data=True)
+        crate.add_tree(layout.processed_dir, data=True, tables=True)
     for path in _files(layout.predictions.parent):
         if path != root / FAIR_REPORT and path.name != "README.md":
             crate.add(path, crate_path(path.relative_to(root).as_posix()), data=True)
@@ -445,7 +535,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     try:
         target = build_release(options.root.resolve())
-    except (ReleaseError, ConfigError, manifest.ChecksumError, bagit.BagError, OSError) as error:
+    except (
+        ReleaseError,
+        ConfigError,
+        GeneratorError,
+        table.TableError,
+        manifest.ChecksumError,
+        bagit.BagError,
+        OSError,
+    ) as error:
         print(f"error: make release: {error}", file=sys.stderr)
         return 1
     print(f"release: {target.relative_to(options.root.resolve())} (BagIt bag, RO-Crate in data/)")
