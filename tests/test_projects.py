@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from app_checks import check_model_demo
 from helpers import (
     MATRIX,
     attempt,
@@ -52,6 +53,12 @@ assert {d for f, d in DOCS_BUILT if f != "none"} == set(MATRIX["domain"])
 #: and without; the crate of the other frameworks is written by the same code from the same
 #: files, and their bag and file entities are checked all the same (tests/package_checks.py).
 CRATE_VALIDATED = {"none", "scikit-learn"}
+
+
+#: The projects whose model demo (`make app`) is driven in headless Chromium: a generic one here,
+#: the life-science one on real data in tests/test_real_data.py. The app serves the ONNX model and
+#: its card, whatever the framework that trained it (another one here than there).
+APP_DRIVEN = {("xgboost", "generic")}
 
 
 #: The generated tests of the data side: they test data/ and features/, the same files whatever
@@ -191,6 +198,8 @@ def test_project_installs_tests_and_runs_its_pipeline(
             assert ran.index("likelihood") < ran.index("model-card") < ran.index("hepdata")
             assert "95% CL upper limit on mu: expected" in out
         check_release(project, python, framework, domain, env)
+        if (framework, domain) in APP_DRIVEN:
+            check_model_demo(project, python, env, PACKAGE, tmp_path / "app.png")
     check_release_package(project, python, framework, domain, env)
     # Raw data are never overwritten by a second run.
     before = raw.read_bytes()
