@@ -180,6 +180,11 @@ def test_the_readme_uv_route_works_as_written(tmp_path: Path) -> None:
     readme = (project / "README.md").read_text(encoding="utf-8")
     _, uv_block = readme_blocks(readme, "Setting up")
     script = commands(uv_block)
-    assert script[0].startswith("uv venv")
+    assert script[0].startswith("uv venv") and script[-1] == "make test"
+    # The same pins as the pip route above, whose `make test` runs every generated test of this
+    # project (so does tests/test_projects.py): here `make test` runs as written on the modules
+    # of the metadata and the release, which import the package and its release libraries.
+    env["PYTEST_ADDOPTS"] = "tests/test_metadata.py tests/test_release.py"
     out = shell("\n".join(script), cwd=project, env=env)
+    assert "tests/test_release.py" in out and " failed" not in out, out[-3000:]
     assert re.search(r"\d+ passed", out), out[-3000:]
