@@ -12,9 +12,9 @@ runs only when something it depends on differs from when it last ran:
 
 What it depended on is recorded in `.pipeline/<step>.json` (a stamp) once it succeeds, so a
 second `make all` with nothing changed does no work and says so. `FORCE=1` (`--force`) runs the
-named steps again all the same. A stamp only saves work: without it (a fresh clone, after
-`make clean`) the step runs. The modules stay commands of their own (`python -m
-<package>.models.train_model`), which run their step whatever the stamps say.
+named steps again all the same (`make all FORCE=1`: every step). A stamp only saves work:
+without it (a fresh clone, after `make clean`) the step runs. The modules stay commands of their
+own (`python -m <package>.models.train_model`), which run their step whatever the stamps say.
 """
 
 from __future__ import annotations
@@ -804,7 +804,7 @@ def run(root: Path, names: Sequence[str], force: bool = False, record: bool = Fa
     Args:
         root: the project folder.
         names: targets (`targets`), e.g. ["all"] or ["train"].
-        force: run the named steps even when they are up to date.
+        force: run the named steps even when they are up to date; with "all", every step.
         record: `make data RECORD=1`: record an existing raw file without a manifest entry.
 
     Returns:
@@ -827,12 +827,14 @@ def run(root: Path, names: Sequence[str], force: bool = False, record: bool = Fa
     planned = plan([name for name in asked if name not in alone])
     planned += [known[name] for name in alone if known[name] not in planned]
     _check_before_any_step(planned, config, stamps)
+    # FORCE=1 reruns the steps named; `make all` names them all (not only the last ones).
+    forced = {step.name for step in planned} if "all" in names else set(asked)
     ran, current = [], []
     for step in planned:
         stamp = stamps.read(step)
         now = inputs_of(step, config, stamps)
         reason = why(step, stamp, now, stamps, layout)
-        if force and step.name in asked:
+        if force and step.name in forced:
             reason = reason or "FORCE=1"
         if step.check and step.name in names:
             reason = reason or "asked for"
