@@ -213,7 +213,8 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
         The sha256 of the file, hex: verified against its entry, or the one just recorded.
 
     Raises:
-        ChecksumError: the file differs from its entry, or has none and is not proven.
+        ChecksumError: the file differs from its entry, or has none and is not proven, or is
+            to be recorded but is not the file `data.sha256` pins.
         TableError: a file to be recorded is not a table the features step can use.
     """
     entries = manifest.read_manifest(raw.parent / manifest.MANIFEST_NAME)
@@ -222,6 +223,17 @@ def check_existing(config: Config, raw: Path, record: bool) -> str:
         _still_configured(config, raw, digest)
         print(f"{raw} exists and matches its manifest (sha256 {digest[:12]}...): not overwritten")
         return digest
+    pinned = config.data.sha256 if not config.data.synthetic else None
+    if record and pinned and manifest.sha256_of(raw) != pinned:
+        # Recorded, it would be released as the pinned download of data.source: false provenance.
+        raise manifest.ChecksumError(
+            f"{raw} (sha256 {manifest.sha256_of(raw)[:12]}...) is not the file data.sha256 in "
+            f"{CONFIG_FILE} pins ({pinned[:12]}... from {config.data.source}), so it is not "
+            f"recorded as that download. Fix: move {raw} aside (e.g. `mv {raw} {raw}.old`) and "
+            "run `make data` to download the pinned file again; or, if this table is your data "
+            "now, put it at its own data.raw_file, set data.source: synthetic and remove "
+            f"data.sha256 in {CONFIG_FILE}, then `{RECORD_HINT}`"
+        )
     reason = "you confirmed it with --record" if record else proven(config, raw)
     if reason is None:
         manifest.recorded(
