@@ -56,8 +56,18 @@ def main(bag_dir: Path) -> dict[str, object]:
         for name, entity in graph.items()
         if "variableMeasured" in entity
     }
+    # What the crate cites (CITATION.cff's references) and where each raw file came from.
+    cited = graph["./"].get("citation") or []
+    cited = cited if isinstance(cited, list) else [cited]
+    origins = {
+        name: {key: entity[key] for key in ("isBasedOn", "url") if key in entity}
+        for name, entity in graph.items()
+        if name.startswith(("dataset/raw/", "#raw-"))
+    }
     return {
         "columns": columns,
+        "cited": {ref["@id"]: graph[ref["@id"]] for ref in cited},
+        "origins": origins,
         "files": sorted(files),
         "problems": problems,
         "context": crate["@context"],

@@ -47,6 +47,21 @@ STATISTICS = {
     "{} error": "standard error over the nuclei of the image",
     "worst {}": "mean of the three largest values among the nuclei of the image",
 }
+#: The data set as the user cites it in CITATION.cff (UCI Machine Learning Repository).
+WDBC_REFERENCE = {
+    "type": "data",
+    "title": "Breast Cancer Wisconsin (Diagnostic)",
+    "authors": [
+        {"given-names": "William", "family-names": "Wolberg"},
+        {"given-names": "Olvi", "family-names": "Mangasarian"},
+        {"given-names": "Nick", "family-names": "Street"},
+        {"given-names": "W.", "family-names": "Street"},
+    ],
+    "doi": "10.24432/C5DW2B",
+    "year": 1993,
+    "publisher": {"name": "UCI Machine Learning Repository"},
+    "license": "CC-BY-4.0",
+}
 #: The user's table, written from scikit-learn's copy with the standard library's csv module.
 WRITE_TABLE = """
 import csv, sys
@@ -114,8 +129,15 @@ def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str
     assert "ok: onnxruntime reproduces the" in out
     importance = json.loads((project / "reports" / "feature_importance.json").read_text())
     assert len(importance["features"]) == 30
+    # The user cites the data set in CITATION.cff, as check-metadata asks.
+    citation = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+    citation["references"] = [WDBC_REFERENCE]
+    (project / "CITATION.cff").write_text(
+        yaml.safe_dump(citation, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    run(["make", "metadata", f"PYTHON={python}"], cwd=project, env=env)
     # The release package (a BagIt bag holding the RO-Crate) describes the user's table, raw
-    # and processed, column by column with the user's units.
+    # and processed, column by column with the user's units, and where it came from.
     run(["make", "release", f"PYTHON={python}"], cwd=project, env=env)
     checker = Path(__file__).with_name("package_checks.py")
     (bag,) = (project / "build" / "release").iterdir()
@@ -125,6 +147,12 @@ def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str
         columns = summary["columns"][name]
         assert len(columns) == 30 and columns["worst area"] == "px^2", name
         assert columns["mean radius"] == "px" and columns["mean texture"] == "", name
+    doi = "https://doi.org/10.24432/C5DW2B"
+    assert summary["cited"][doi]["@type"] == "Dataset"
+    assert summary["origins"]["dataset/raw/wdbc.csv"] == {
+        "isBasedOn": {"@id": doi},
+        "url": f"{address}/wdbc.csv",
+    }
     # The raw table is kept as downloaded, and checked again by its manifest.
     run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=raw.parent)
     assert raw.read_bytes() == table.read_bytes()

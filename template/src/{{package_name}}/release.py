@@ -43,6 +43,7 @@ from .config import CONFIG_FILE, Config, ConfigError, load_config
 from .data import manifest, partitions, table
 from .data.interface import GeneratorError, generator, truth_of
 from .data.schema import LABEL, Feature, is_truth
+from .fair.cff import DATA_TYPES
 from .fair.sources import read_citation
 from .fair.vocabularies import EDAM, EDAM_FORMATS, EDAM_OPERATION, EDAM_TOPIC
 from .files import atomic_path
@@ -211,7 +212,9 @@ def described_columns(root: Path, config: Config, layout: Layout) -> dict[str, F
         TableError: the processed training table is not a readable table.
     """
     toy = generator()
-    known = {
+    negative, positive = project.CLASS_NAMES
+    label = Feature(LABEL, "", f"the class: 0 = {negative}, 1 = {positive}")
+    known = {label.name: label} | {
         f.name: f for f in (*toy.FEATURES, *truth_of(toy), *partitions.ntuple_features(config))
     }
     if layout.has_model and layout.train_table.is_file():
@@ -238,6 +241,39 @@ def variable(feature: Feature) -> dict[str, str]:
     if feature.unit:
         properties["unitText"] = feature.unit
     return properties
+
+
+def cited_works(references: object) -> list[dict[str, Any]]:
+    """The works CITATION.cff cites (`references`) as crate entities: data sets and the rest.
+
+    Args:
+        references: the `references` of CITATION.cff as loaded (a list of CFF references;
+            anything else gives none).
+
+    Returns:
+        One properties mapping per reference with a DOI or URL, its "@id" that address
+        (https://doi.org/<doi> first): "@type" Dataset for CFF types "data" and "database"
+        (`cff.DATA_TYPES`), else CreativeWork, with its name (the title), identifier and url.
+    """
+    works = []
+    for reference in references if isinstance(references, list) else []:
+        if not isinstance(reference, dict):
+            continue
+        doi, url = str(reference.get("doi") or "").strip(), str(reference.get("url") or "").strip()
+        address = f"https://doi.org/{doi}" if doi else url
+        if not address.startswith(("https://", "http://")):
+            continue
+        work = {
+            "@id": address,
+            "@type": "Dataset" if reference.get("type") in DATA_TYPES else "CreativeWork",
+            "name": str(reference.get("title") or address),
+        }
+        if doi:
+            work["identifier"] = address
+        if url:
+            work["url"] = url
+        works.append(work)
+    return works
 
 
 class _Crate:
@@ -410,6 +446,28 @@ def build_crate(root: Path) -> ROCrate:
         )
     settings = crate.add(root / CONFIG_FILE, CONFIG_FILE.as_posix(), data=False, result=False)
 
+    # The works CITATION.cff cites: the crate's citations; its data sets, the raw data's origin.
+    cited, sources = [], []
+    for work in cited_works(citation.raw.get("references")):
+        identifier = work.pop("@id")
+        entity = rc.get(identifier) or rc.add(ContextEntity(rc, identifier, properties=work))
+        cited.append(entity)
+        if work["@type"] == "Dataset":
+            sources.append(entity)
+    if cited:
+        rc.root_dataset["citation"] = cited
+    origin: dict[str, Any] = {}
+    if sources:
+        origin["isBasedOn"] = sources if len(sources) > 1 else sources[0]
+    if not config.data.synthetic:  # where `make data` downloaded it from
+        source = config.data.source
+        # A pooch DOI address, doi:<DOI>/<file>: the DOI's landing page.
+        origin["url"] = (
+            f"https://doi.org/{source[4:].rsplit('/', 1)[0]}"
+            if source.startswith("doi:")
+            else source
+        )
+
     # The raw data: in the release where the licence allows, else referenced by sha256.
     inputs: list[Any] = [settings]
     for path in partitions.raw_files(config):
@@ -419,6 +477,8 @@ def build_crate(root: Path) -> ROCrate:
         if share and inside:
             entity = crate.add(path, crate_path(relative), data=True, result=False)
             crate.describe_columns(entity, path)
+            for key, value in origin.items():
+                entity[key] = value
             inputs.append(entity)
         else:
             reference = rc.add(
@@ -436,6 +496,8 @@ def build_crate(root: Path) -> ROCrate:
                 )
             )
             crate.describe_columns(reference, path)
+            for key, value in origin.items():
+                reference[key] = value
             inputs.append(reference)
     for pair in parameters(config.raw):
         inputs.append(
