@@ -117,7 +117,8 @@ def _check_raw(config: Config, raw: Path) -> None:
         rows, signal = check_table(raw, config.features.test_fraction)
     except TableError as error:
         raise error.noting(f"{raw} was not recorded") from error
-    print(f"checked {raw}: {rows} rows, {signal} labelled 1")
+    usable = "of those without a missing or infinite value"
+    print(f"checked {raw}: {rows} rows; {usable}, {signal} labelled 1")
 
 
 #: Where each downloaded raw file came from, one `name<TAB>address` line per file, beside the
