@@ -44,7 +44,8 @@ from .data import manifest, partitions, table
 from .data.interface import GeneratorError, generator, truth_of
 from .data.schema import LABEL, Feature, is_truth
 from .fair.cff import DATA_TYPES
-from .fair.sources import read_citation
+from .fair.scoring import DATASHEET
+from .fair.sources import Record, SourceError, read_citation
 from .fair.vocabularies import EDAM, EDAM_FORMATS, EDAM_OPERATION, EDAM_TOPIC
 from .files import atomic_path
 from .layout import FAIR_REPORT, HEPDATA_DIR, MANIFEST_NAME, RELEASE_DIR, STAMP_DIR, Layout
@@ -365,7 +366,7 @@ def build_crate(root: Path) -> ROCrate:
     if released is not None and not released.is_file():
         shown = released.relative_to(root) if released.is_relative_to(root) else released
         raise ReleaseError(f"{shown}: missing, so there is no model release. Fix: {RELEASE_FIX}")
-    citation = read_citation(root)
+    citation = _citation(root)
     if citation is None or not citation.license:
         raise ReleaseError(
             "CITATION.cff: missing, unreadable or without a licence; the release is described "
@@ -551,6 +552,69 @@ def build_crate(root: Path) -> ROCrate:
     return rc
 
 
+def _citation(root: Path) -> Record | None:
+    """CITATION.cff as `read_citation` gives it, a file it cannot read a `ReleaseError`."""
+    try:
+        return read_citation(root)
+    except SourceError as error:
+        raise ReleaseError(
+            f"{error}; the release is described from it. Fix: correct it (`make check-metadata` "
+            "says where), then `make release` again"
+        ) from error
+
+
+def release_dir(root: Path) -> Path:
+    """Where the release of the project's current version goes.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        build/release/<distribution>-<version> (the version of pyproject.toml).
+    """
+    return root / RELEASE_DIR / f"{project.DISTRIBUTION}-{package_version(root)}"
+
+
+def release_warnings(root: Path) -> list[str]:
+    """What the author should know before publishing the release, one "warning:" line each.
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The warnings: the code's commit cannot be checked out (not a git work tree, or
+        uncommitted changes to tracked files, "-dirty"); the datasheet has not answered whether
+        the data identify people (its GDPR line still **TODO**) while their licence lets the
+        release hold them. [] when there is nothing to say.
+    """
+    found = []
+    commit = git_commit(root)
+    if commit is None:
+        found.append(
+            "warning: make release: the project is not a git work tree with a commit, so the "
+            "release names no commit of its code. Fix: `git init`, commit, then `make release`"
+        )
+    elif commit.endswith("-dirty"):
+        found.append(
+            f"warning: make release: tracked files have uncommitted changes, so the release "
+            f"records commit {commit[:12]}...-dirty, which no one can check out. Fix: commit "
+            "them, then `make release` again"
+        )
+    citation = _citation(root)
+    licence = (citation.data_license or citation.license) if citation else None
+    sheet = root / DATASHEET
+    lines = sheet.read_text(encoding="utf-8").splitlines() if sheet.is_file() else []
+    if licence in REDISTRIBUTABLE and any("**TODO**" in x and "GDPR" in x for x in lines):
+        found.append(
+            f"warning: make release: {DATASHEET} has not answered whether the data identify "
+            f"people (GDPR, art. 9), yet their licence ({licence}) puts them in the release. "
+            f"Fix: answer that line; data that identify people are not published openly: give "
+            "them a licence that does not allow redistribution (license of the data reference "
+            "in CITATION.cff) and the release holds only their sha256"
+        )
+    return found
+
+
 def build_release(root: Path) -> Path:
     """Write the release package: the crate's files, then the bag around them.
 
@@ -566,7 +630,7 @@ def build_release(root: Path) -> Path:
         entry; OSError: a file cannot be read or the release written.
     """
     crate = build_crate(root)
-    target = root / RELEASE_DIR / f"{project.DISTRIBUTION}-{package_version(root)}"
+    target = release_dir(root)
     with atomic_path(target) as temporary:
         crate.write(temporary)
         bag = bagit.make_bag(
@@ -595,8 +659,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder")
     options = parser.parse_args(argv)
+    root = options.root.resolve()
     try:
-        target = build_release(options.root.resolve())
+        replaced = release_dir(root).exists()
+        target = build_release(root)
+        warnings = release_warnings(root)
     except (
         ReleaseError,
         ConfigError,
@@ -608,7 +675,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) as error:
         print(f"error: make release: {error}", file=sys.stderr)
         return 1
-    print(f"release: {target.relative_to(options.root.resolve())} (BagIt bag, RO-Crate in data/)")
+    shown = target.relative_to(root)
+    print(f"release: {shown} (BagIt bag, RO-Crate in data/)")
+    for line in warnings:
+        print(line, file=sys.stderr)
+    if replaced:
+        print(
+            f"note: it replaced the release of the same version in {shown}; raise the version "
+            "(pyproject.toml, CITATION.cff) for a release of its own"
+        )
     return 0
 
 
