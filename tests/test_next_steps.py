@@ -33,6 +33,10 @@ pytestmark = pytest.mark.full
 
 #: What the GitHub workflow runs that needs a network this machine does not have.
 NEEDS_GITHUB = ("pre-commit run",)
+#: `make test` of the README routes runs these modules of the generated tests (pytest takes
+#: them from PYTEST_ADDOPTS): the whole suite of the default project runs in
+#: tests/test_projects.py, on the same pins.
+SOME_TESTS = {"PYTEST_ADDOPTS": "tests/test_metadata.py tests/test_release.py"}
 #: The make targets a shell line runs.
 MAKE = re.compile(r"(?:^|&& |; )make ([a-z-]+)")
 
@@ -115,7 +119,12 @@ def test_next_steps_readme_and_every_make_target_work_as_written(tmp_path: Path)
     # 2. The README's setting up, then each tool group it offers.
     readme = (project / "README.md").read_text(encoding="utf-8")
     venv_block, _ = readme_blocks(readme, "Setting up")
-    out = shell("\n".join(commands(venv_block)), cwd=project, env=env)
+    assert commands(venv_block)[-1] == "make test"
+    # `make test` as written, on the modules of the metadata and the release (they import the
+    # package and its release libraries): every generated test of this project, on the same
+    # pins, runs in tests/test_projects.py (scikit-learn-hep, the defaults).
+    out = shell("\n".join(commands(venv_block)), cwd=project, env={**env, **SOME_TESTS})
+    assert "tests/test_release.py" in out and " failed" not in out, out[-3000:]
     assert re.search(r"\d+ passed", out), out[-3000:]
     offered = re.findall(r"^- `(make install-[a-z]+)`", readme, flags=re.MULTILINE)
     assert offered == ["make install-docs", "make install-notebooks"]
@@ -181,10 +190,7 @@ def test_the_readme_uv_route_works_as_written(tmp_path: Path) -> None:
     _, uv_block = readme_blocks(readme, "Setting up")
     script = commands(uv_block)
     assert script[0].startswith("uv venv") and script[-1] == "make test"
-    # The same pins as the pip route above, whose `make test` runs every generated test of this
-    # project (so does tests/test_projects.py): here `make test` runs as written on the modules
-    # of the metadata and the release, which import the package and its release libraries.
-    env["PYTEST_ADDOPTS"] = "tests/test_metadata.py tests/test_release.py"
-    out = shell("\n".join(script), cwd=project, env=env)
+    # `make test` as written, on some modules (SOME_TESTS), as in the pip route above.
+    out = shell("\n".join(script), cwd=project, env={**env, **SOME_TESTS})
     assert "tests/test_release.py" in out and " failed" not in out, out[-3000:]
     assert re.search(r"\d+ passed", out), out[-3000:]
