@@ -42,6 +42,7 @@ from . import project
 from .config import CONFIG_FILE, Config, ConfigError, load_config
 from .data import manifest, partitions, table
 from .data.interface import GeneratorError, generator, truth_of
+from .data.make_dataset import proven
 from .data.schema import LABEL, Feature, is_truth
 from .fair.cff import DATA_TYPES
 from .fair.scoring import DATASHEET
@@ -80,6 +81,14 @@ METADATA_FILES = ("CITATION.cff", "codemeta.json", ".zenodo.json", "LICENSE", "R
 #: as the release's crate is the bag's ro-crate-metadata.json.
 REPOSITORY_CRATE = "ro-crate-metadata.json"
 RELEASE_FIX = "run `make all` first, then `make release` again"
+#: The settings of the toy generator (`data.source: synthetic`): parameters of the run only
+#: where the generator wrote the raw data.
+GENERATOR_SETTINGS = ("data.source", "data.n_events", "data.signal_fraction")
+#: The description of raw data the toy generator did not write under `data.source: synthetic`.
+OWN_DATA = (
+    "the user's own data, recorded as they are (make data RECORD=1, or ROOT ntuples): not "
+    "written by the toy generator that data.source: synthetic names"
+)
 
 
 class ReleaseError(Exception):
@@ -469,9 +478,16 @@ def build_crate(root: Path) -> ROCrate:
             else source
         )
 
+    # A table of the user's own under `source: synthetic` (recorded with RECORD=1, or ntuples):
+    # not what the toy generator's settings would write, so they are not its parameters.
+    raw_files = partitions.raw_files(config)
+    own = config.data.synthetic and any(proven(config, path) is None for path in raw_files)
+    if own:
+        origin["description"] = OWN_DATA
+
     # The raw data: in the release where the licence allows, else referenced by sha256.
     inputs: list[Any] = [settings]
-    for path in partitions.raw_files(config):
+    for path in raw_files:
         digest = manifest.recorded(path, fix=RELEASE_FIX)
         inside = path.resolve().is_relative_to(root.resolve())
         relative = path.resolve().relative_to(root.resolve()).as_posix() if inside else path.name
@@ -501,6 +517,8 @@ def build_crate(root: Path) -> ROCrate:
                 reference[key] = value
             inputs.append(reference)
     for pair in parameters(config.raw):
+        if own and pair[0] in GENERATOR_SETTINGS:
+            continue
         inputs.append(
             rc.add(
                 ContextEntity(
