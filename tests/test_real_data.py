@@ -145,7 +145,8 @@ def test_a_real_clinical_table_runs_end_to_end(tmp_path: Path, served: tuple[str
     assert summary["problems"] == []
     for name in ("dataset/raw/wdbc.csv", "dataset/processed/train.csv"):
         columns = summary["columns"][name]
-        assert len(columns) == 30 and columns["worst area"] == "px^2", name
+        assert len(columns) == 30 + 1 and columns["label"] == "", name  # the label too
+        assert columns["worst area"] == "px^2", name
         assert columns["mean radius"] == "px" and columns["mean texture"] == "", name
     doi = "https://doi.org/10.24432/C5DW2B"
     assert summary["cited"][doi]["@type"] == "Dataset"
